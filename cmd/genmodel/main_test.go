@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/genmodel/genmodel/train"
+)
+
+// genmodel runs a command line and returns its exit status and output.
+func genmodel(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestUsageErrorsAreOneLine(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"train"}, 2, "which model?"},
+		{[]string{"train", "gan"}, 2, `unknown model "gan"`},
+		{[]string{"train", "vae", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"train", "vae", "--steps", "abc"}, 2, `invalid value "abc" for flag -steps`},
+		{[]string{"train", "vae", "--lr", "-1"}, 2, "lr must be positive"},
+		{[]string{"train", "vae", "--optimizer", "sgd"}, 2, "optimizer must be adam or adamax"},
+		{[]string{"train", "vae", "--mollify-kind", "wobble"}, 2, `Kind "wobble"`},
+		{[]string{"train", "vae", "--mollify=false", "--mollify-frac", "0.5"}, 2, "--mollify=false contradicts --mollify-frac"},
+		{[]string{"train", "vae", "--pixels", "continuous"}, 2, "do not fit the bernoulli likelihood"},
+		{[]string{"train", "vae", "--dataset", "cifar"}, 2, `unknown dataset "cifar"`},
+		{[]string{"train", "vae", "--dataset", "idx", "--data-dir", "/nonexistent/dir"}, 1, "/nonexistent/dir"},
+		{[]string{"train", "--resume", "/nonexistent/run"}, 1, "/nonexistent/run"},
+		{[]string{"sample"}, 2, "--run DIR is required"},
+		{[]string{"sample", "--run", "/nonexistent/run"}, 1, "/nonexistent/run"},
+		{[]string{"eval", "--run", "/nonexistent/run"}, 1, "/nonexistent/run"},
+		{[]string{"eval", "--run", "x", "--iw", "0"}, 2, "--iw must be ≥ 1"},
+		{[]string{"help", "nope"}, 2, `unknown command "nope"`},
+	} {
+		code, stdout, stderr := genmodel(c.args...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != c.code || !strings.Contains(lines[0], c.want) || stdout != "" {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, c.code, c.want)
+			continue
+		}
+		if len(lines) > 2 || (c.code == 2 && len(lines) != 2) {
+			t.Errorf("%q: %d lines of error output, want the error and (for usage errors) one hint:\n%s", c.args, len(lines), stderr)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"help", "train"}, {"train", "--help"}, {"eval", "-h"}, {"sample", "--help"}} {
+		code, stdout, _ := genmodel(args...)
+		if code != 0 || !strings.Contains(stdout, "genmodel") {
+			t.Errorf("%q: exit %d, output %q", args, code, stdout)
+		}
+	}
+	_, stdout, _ := genmodel("train", "--help")
+	for _, flag := range []string{"--mollify ", "--mollify-kind", "--mollify-schedule", "--mollify-frac", "--dataset", "--data-dir", "--steps", "--batch", "--lr", "--seed", "--out", "--resume"} {
+		if !strings.Contains(stdout, flag) {
+			t.Errorf("train --help does not document %s", flag)
+		}
+	}
+}
+
+func TestParseIntersperses(t *testing.T) {
+	fs := newFlagSet("x", "", "")
+	n := fs.Int("n", 0, "")
+	b := fs.Bool("b", false, "")
+	pos, set, err := parse(fs, []string{"--n", "3", "vae", "--b", "more", "--", "--n"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *n != 3 || !*b || !slices.Equal(pos, []string{"vae", "more", "--n"}) || !set["n"] || !set["b"] {
+		t.Fatalf("n=%d b=%v positional %q set %v", *n, *b, pos, set)
+	}
+}
+
+// smallRun is a short, small VAE training on MNIST through the CLI.
+func smallRun(t *testing.T, dir string, extra ...string) {
+	t.Helper()
+	args := append([]string{"train", "--mollify", "--steps", "8", "--batch", "8", "--save-every", "4",
+		"--log-every", "2", "--width", "4", "--latent", "4", "--out", dir, "--quiet", "vae"}, extra...)
+	if code, _, stderr := genmodel(args...); code != 0 {
+		t.Fatalf("train failed (%d): %s", code, stderr)
+	}
+}
+
+func TestTrainSampleEvalAndResume(t *testing.T) {
+	root := t.TempDir()
+	a := filepath.Join(root, "a")
+	smallRun(t, a)
+	for _, f := range []string{"config.json", "metrics.jsonl", "loss.png", "samples.png", "checkpoints/step-00000008.safetensors"} {
+		if _, err := os.Stat(filepath.Join(a, f)); err != nil {
+			t.Errorf("run folder lacks %s", f)
+		}
+	}
+	var rc runConfig
+	cfgJSON, _ := os.ReadFile(filepath.Join(a, "config.json"))
+	if err := json.Unmarshal(cfgJSON, &rc); err != nil || rc.VAE.H != 28 || rc.Mollify.Kind != "gaussian" || rc.Train.Steps != 8 {
+		t.Fatalf("config.json %s (%v)", cfgJSON, err)
+	}
+
+	// Same flags into a used folder: refused.
+	if code, _, stderr := genmodel("train", "vae", "--steps", "8", "--out", a, "--quiet"); code != 1 || !strings.Contains(stderr, "--resume") {
+		t.Fatalf("training into a used run folder: exit %d, %s", code, stderr)
+	}
+	// Resume may not change the configuration.
+	if code, _, stderr := genmodel("train", "--resume", a, "--lr", "0.1"); code != 2 || !strings.Contains(stderr, "--lr cannot be changed") {
+		t.Fatalf("--resume with --lr: exit %d, %s", code, stderr)
+	}
+
+	// A crash after step 8 whose last checkpoint is lost: resuming from
+	// step 4 must end in exactly run a's state.
+	b := filepath.Join(root, "b")
+	smallRun(t, b)
+	os.Remove(filepath.Join(b, "checkpoints", "step-00000008.safetensors"))
+	if code, _, stderr := genmodel("train", "--resume", b, "--quiet"); code != 0 {
+		t.Fatalf("resume failed: %s", stderr)
+	}
+	ca, err := train.LoadCheckpoint(filepath.Join(a, "checkpoints", "step-00000008.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := train.LoadCheckpoint(filepath.Join(b, "checkpoints", "step-00000008.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range ca.Params {
+		if !slices.Equal(v, cb.Params[name]) || !slices.Equal(ca.EMA[name], cb.EMA[name]) || !slices.Equal(ca.Opt["opt.v/"+name], cb.Opt["opt.v/"+name]) {
+			t.Errorf("resumed run differs from the uninterrupted one in %s", name)
+		}
+	}
+	if !slices.Equal(ca.RNG, cb.RNG) {
+		t.Error("random source state differs after resume")
+	}
+	ma, _ := train.ReadMetrics(filepath.Join(a, "metrics.jsonl"))
+	mb, _ := train.ReadMetrics(filepath.Join(b, "metrics.jsonl"))
+	if len(ma) != 4 || len(mb) != 4 {
+		t.Fatalf("metrics lines: %d and %d, want 4 each", len(ma), len(mb))
+	}
+	for i := range ma {
+		if ma[i].Step != mb[i].Step || ma[i].Values["loss"] != mb[i].Values["loss"] {
+			t.Errorf("metrics line %d: %v vs %v", i, ma[i], mb[i])
+		}
+	}
+
+	out := filepath.Join(root, "s.png")
+	code, stdout, stderr := genmodel("sample", "--run", a, "--n", "10", "--temperature", "0.7", "--out", out)
+	if code != 0 || !strings.Contains(stdout, out) {
+		t.Fatalf("sample: exit %d, %s %s", code, stdout, stderr)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil || img.Bounds().Dx() != 4*30+2 || img.Bounds().Dy() != 3*30+2 {
+		t.Fatalf("sample grid: %v, %v; want 122x92 (4x3 tiles of 28 px)", err, img.Bounds())
+	}
+
+	code, stdout, stderr = genmodel("eval", "--run", a, "--iw", "5", "--n", "20", "--json", "--quiet")
+	if code != 0 {
+		t.Fatalf("eval: %s", stderr)
+	}
+	var res evalResult
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("eval --json printed %q: %v", stdout, err)
+	}
+	if res.Images != 20 || res.IW != 5 || res.Step != 8 || math.IsNaN(res.NLL) || math.IsInf(res.NLL, 0) ||
+		res.NLL <= 0 || math.Abs(res.BitsPerDim-res.NLL/(784*math.Ln2)) > 1e-9 || !(res.Baseline > 100) {
+		t.Fatalf("eval result %+v", res)
+	}
+}

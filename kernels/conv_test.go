@@ -1,0 +1,230 @@
+package kernels
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+)
+
+// at returns x[n,c,h,v] of an (N,C,H,W) tensor, or 0 outside the image.
+func at(x []float64, c, h, w, n, ch, i, j int) float64 {
+	if i < 0 || i >= h || j < 0 || j >= w {
+		return 0
+	}
+	return x[((n*c+ch)*h+i)*w+j]
+}
+
+// refConv is the direct 7-loop convolution y = w ⋆ x + b.
+func refConv(g ConvGeom, x, w, b []float64) []float64 {
+	oh, ow := g.OutH(), g.OutW()
+	y := make([]float64, g.N*g.K*oh*ow)
+	for n := range g.N {
+		for k := range g.K {
+			for i := range oh {
+				for j := range ow {
+					var s float64
+					if b != nil {
+						s = b[k]
+					}
+					for c := range g.C {
+						for p := range g.KH {
+							for q := range g.KW {
+								s += w[((k*g.C+c)*g.KH+p)*g.KW+q] * at(x, g.C, g.H, g.W, n, c, i*g.SH-g.PH+p, j*g.SW-g.PW+q)
+							}
+						}
+					}
+					y[((n*g.K+k)*oh+i)*ow+j] = s
+				}
+			}
+		}
+	}
+	return y
+}
+
+// refConvBackward returns dx, dw and db of the loss Σ dy ⊙ conv(x, w, b) by
+// scattering every product of the direct loops.
+func refConvBackward(g ConvGeom, x, w, dy []float64) (dx, dw, db []float64) {
+	oh, ow := g.OutH(), g.OutW()
+	dx, dw, db = make([]float64, len(x)), make([]float64, len(w)), make([]float64, g.K)
+	for n := range g.N {
+		for k := range g.K {
+			for i := range oh {
+				for j := range ow {
+					d := dy[((n*g.K+k)*oh+i)*ow+j]
+					db[k] += d
+					for c := range g.C {
+						for p := range g.KH {
+							for q := range g.KW {
+								h, v := i*g.SH-g.PH+p, j*g.SW-g.PW+q
+								if h < 0 || h >= g.H || v < 0 || v >= g.W {
+									continue
+								}
+								xi, wi := ((n*g.C+c)*g.H+h)*g.W+v, ((k*g.C+c)*g.KH+p)*g.KW+q
+								dx[xi] += w[wi] * d
+								dw[wi] += x[xi] * d
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return dx, dw, db
+}
+
+// convCases are the geometries of the tests: every filter shape with every
+// stride and padding below, on an odd-sized batch.
+func convCases() []ConvGeom {
+	var gs []ConvGeom
+	for _, k := range [][2]int{{1, 1}, {3, 3}, {5, 5}, {1, 7}, {7, 1}} {
+		for _, s := range [][2]int{{1, 1}, {2, 2}, {2, 1}} {
+			for _, p := range [][2]int{{0, 0}, {k[0] / 2, k[1] / 2}, {1, 2}, {2, 1}} {
+				gs = append(gs, ConvGeom{N: 3, C: 5, H: 9, W: 7, K: 4, KH: k[0], KW: k[1], SH: s[0], SW: s[1], PH: p[0], PW: p[1]})
+			}
+		}
+	}
+	return gs
+}
+
+func TestConvMatchesDirectLoops(t *testing.T) {
+	t.Run("float32", testConv[float32])
+	t.Run("float64", testConv[float64])
+}
+
+func testConv[T Float](t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, g := range convCases() {
+		name := fmt.Sprintf("%+v", g)
+		if err := g.Validate(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		x, w, b, dy := randn(rng, g.XSize()), randn(rng, g.WSize()), randn(rng, g.K), randn(rng, g.YSize())
+		wantDx, wantDw, wantDb := refConvBackward(g, x, w, dy)
+
+		y := make([]T, g.YSize())
+		if err := Conv2DForward(g, as[T](x), as[T](w), as[T](b), y); err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, name+" forward", y, refConv(g, x, w, b))
+		if err := Conv2DForward(g, as[T](x), as[T](w), nil, y); err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, name+" forward without bias", y, refConv(g, x, w, nil))
+
+		dx := make([]T, g.XSize())
+		if err := Conv2DBackwardData(g, as[T](dy), as[T](w), dx); err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, name+" backward data", dx, wantDx)
+
+		dw, db := make([]T, g.WSize()), make([]T, g.K)
+		if err := Conv2DBackwardFilter(g, as[T](x), as[T](dy), dw, db); err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, name+" backward filter", dw, wantDw)
+		assertClose(t, name+" backward bias", db, wantDb)
+		if err := Conv2DBackwardFilter(g, as[T](x), as[T](dy), dw, nil); err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, name+" backward filter without bias", dw, wantDw)
+	}
+}
+
+// TestIm2ColAdjoint checks ⟨col, im2col(x)⟩ = ⟨col2im(col), x⟩ and that
+// col2im accumulates.
+func TestIm2ColAdjoint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, g := range convCases() {
+		x, col := randn(rng, g.C*g.H*g.W), randn(rng, g.ColRows()*g.ColCols())
+		cx := make([]float64, len(col))
+		if err := Im2Col(g, x, cx); err != nil {
+			t.Fatal(err)
+		}
+		base := randn(rng, len(x))
+		acc := slices.Clone(base)
+		if err := Col2Im(g, col, acc); err != nil {
+			t.Fatal(err)
+		}
+		var lhs, rhs float64
+		for i := range col {
+			lhs += col[i] * cx[i]
+		}
+		for i := range x {
+			rhs += (acc[i] - base[i]) * x[i]
+		}
+		if d := lhs - rhs; d > 1e-9 || d < -1e-9 {
+			t.Fatalf("%+v: ⟨col, im2col x⟩ = %v, ⟨col2im col, x⟩ = %v", g, lhs, rhs)
+		}
+	}
+}
+
+// TestConvDeterministic checks that repeated calls, with different numbers
+// of goroutines, give bit-identical results.
+func TestConvDeterministic(t *testing.T) {
+	g := ConvGeom{N: 19, C: 6, H: 11, W: 10, K: 5, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}
+	rng := rand.New(rand.NewPCG(7, 8))
+	x, w, b, dy := as[float32](randn(rng, g.XSize())), as[float32](randn(rng, g.WSize())), as[float32](randn(rng, g.K)), as[float32](randn(rng, g.YSize()))
+	run := func() [][]float32 {
+		y, dx, dw, db := make([]float32, g.YSize()), make([]float32, g.XSize()), make([]float32, g.WSize()), make([]float32, g.K)
+		for _, err := range []error{
+			Conv2DForward(g, x, w, b, y),
+			Conv2DBackwardData(g, dy, w, dx),
+			Conv2DBackwardFilter(g, x, dy, dw, db),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		return [][]float32{y, dx, dw, db}
+	}
+	first := run()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 3, 8, 1} {
+		runtime.GOMAXPROCS(procs)
+		for i, got := range run() {
+			if !slices.Equal(got, first[i]) {
+				t.Fatalf("GOMAXPROCS=%d: result %d differs from the first call", procs, i)
+			}
+		}
+	}
+}
+
+func TestConvErrors(t *testing.T) {
+	ok := ConvGeom{N: 1, C: 1, H: 3, W: 3, K: 1, KH: 3, KW: 3, SH: 1, SW: 1}
+	bad := []ConvGeom{
+		{C: 1, H: 3, W: 3, K: 1, KH: 3, KW: 3, SH: 1, SW: 1},
+		{N: 1, C: 1, H: 3, W: 3, K: 1, KH: 0, KW: 3, SH: 1, SW: 1},
+		{N: 1, C: 1, H: 3, W: 3, K: 1, KH: 3, KW: 3, SH: 0, SW: 1},
+		{N: 1, C: 1, H: 3, W: 3, K: 1, KH: 3, KW: 3, SH: 1, SW: 1, PH: -1},
+		{N: 1, C: 1, H: 2, W: 3, K: 1, KH: 3, KW: 3, SH: 1, SW: 1},
+		{N: 1, C: 1, H: 3, W: 1, K: 1, KH: 3, KW: 4, SH: 1, SW: 1, PW: 1},
+	}
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range bad {
+		if g.Validate() == nil {
+			t.Errorf("%+v validated", g)
+		}
+		if Conv2DForward(g, make([]float32, 9), make([]float32, 9), nil, make([]float32, 1)) == nil {
+			t.Errorf("%+v: forward ran", g)
+		}
+	}
+	x, w, y := make([]float64, 9), make([]float64, 9), make([]float64, 1)
+	for _, err := range []error{
+		Conv2DForward(ok, x[:8], w, nil, y),
+		Conv2DForward(ok, x, w, make([]float64, 2), y),
+		Conv2DBackwardData(ok, y, w, x[:8]),
+		Conv2DBackwardFilter(ok, x, make([]float64, 2), w, nil),
+		Im2Col(ok, x, y),
+		Col2Im(ok, y, x),
+		BiasBackward(make([]float64, 5), 1, 2, 2, make([]float64, 2)),
+		BiasBackward(make([]float64, 4), 0, 2, 2, make([]float64, 2)),
+	} {
+		if err == nil {
+			t.Error("wrong slice length accepted")
+		}
+	}
+}

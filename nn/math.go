@@ -1,0 +1,227 @@
+package nn
+
+import (
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Elementwise binary ops of same-shaped nodes (or a scalar and a tensor).
+
+// Add returns a + b.
+func (g *Graph) Add(a, b *Node) *Node {
+	if !g.ok("add", a, b) {
+		return nil
+	}
+	n, err := gorgonia.Add(a, b)
+	return g.wrap("add", n, err)
+}
+
+// Sub returns a − b.
+func (g *Graph) Sub(a, b *Node) *Node {
+	if !g.ok("sub", a, b) {
+		return nil
+	}
+	n, err := gorgonia.Sub(a, b)
+	return g.wrap("sub", n, err)
+}
+
+// Mul returns the elementwise product a ⊙ b.
+func (g *Graph) Mul(a, b *Node) *Node {
+	if !g.ok("mul", a, b) {
+		return nil
+	}
+	n, err := gorgonia.HadamardProd(a, b)
+	return g.wrap("mul", n, err)
+}
+
+// Scale returns c·a for a constant c.
+func (g *Graph) Scale(a *Node, c float32) *Node {
+	if !g.ok("scale", a) {
+		return nil
+	}
+	n, err := gorgonia.Mul(a, gorgonia.NewConstant(c))
+	return g.wrap("scale", n, err)
+}
+
+// Shift returns a + c for a constant c.
+func (g *Graph) Shift(a *Node, c float32) *Node {
+	if !g.ok("shift", a) {
+		return nil
+	}
+	n, err := gorgonia.Add(a, gorgonia.NewConstant(c))
+	return g.wrap("shift", n, err)
+}
+
+// MatMul returns the matrix product a·b of (m,k) and (k,n) nodes.
+func (g *Graph) MatMul(a, b *Node) *Node {
+	if !g.ok("matmul", a, b) {
+		return nil
+	}
+	n, err := gorgonia.Mul(a, b)
+	return g.wrap("matmul", n, err)
+}
+
+// AddRow adds the vector v (n) to every row of a (m, n).
+func (g *Graph) AddRow(a, v *Node) *Node {
+	if !g.ok("addrow", a, v) {
+		return nil
+	}
+	n, err := gorgonia.BroadcastAdd(a, v, nil, []byte{0})
+	return g.wrap("addrow", n, err)
+}
+
+// unary applies a gorgonia unary op with sticky errors.
+func (g *Graph) unary(name string, f func(*Node) (*Node, error), a *Node) *Node {
+	if !g.ok(name, a) {
+		return nil
+	}
+	n, err := f(a)
+	return g.wrap(name, n, err)
+}
+
+// Exp returns eᵃ elementwise.
+func (g *Graph) Exp(a *Node) *Node { return g.unary("exp", gorgonia.Exp, a) }
+
+// Log returns ln a elementwise.
+func (g *Graph) Log(a *Node) *Node { return g.unary("log", gorgonia.Log, a) }
+
+// Square returns a² elementwise.
+func (g *Graph) Square(a *Node) *Node { return g.unary("square", gorgonia.Square, a) }
+
+// Neg returns −a.
+func (g *Graph) Neg(a *Node) *Node { return g.unary("neg", gorgonia.Neg, a) }
+
+// Softplus returns log(1 + eᵃ) elementwise (gorgonia's is stable: it returns
+// a for a > 14 and 0 below −103 in float32).
+func (g *Graph) Softplus(a *Node) *Node { return g.unary("softplus", gorgonia.Softplus, a) }
+
+// Sigmoid returns 1/(1 + e⁻ᵃ) elementwise.
+func (g *Graph) Sigmoid(a *Node) *Node { return g.unary("sigmoid", gorgonia.Sigmoid, a) }
+
+// Tanh returns tanh a elementwise.
+func (g *Graph) Tanh(a *Node) *Node { return g.unary("tanh", gorgonia.Tanh, a) }
+
+// ReLU returns max(a, 0) elementwise.
+func (g *Graph) ReLU(a *Node) *Node { return g.unary("relu", gorgonia.Rectify, a) }
+
+// ELU returns a for a > 0 and eᵃ − 1 otherwise (Clevert et al. 2016, α = 1).
+func (g *Graph) ELU(a *Node) *Node { return g.unary("elu", ELU, a) }
+
+// Reshape returns a viewed with a new shape of the same size.
+func (g *Graph) Reshape(a *Node, shape ...int) *Node {
+	if !g.ok("reshape", a) {
+		return nil
+	}
+	n, err := gorgonia.Reshape(a, tensor.Shape(shape))
+	return g.wrap("reshape", n, err)
+}
+
+// Sum sums a over the given axes (all axes when none are given).
+func (g *Graph) Sum(a *Node, axes ...int) *Node {
+	if !g.ok("sum", a) {
+		return nil
+	}
+	n, err := gorgonia.Sum(a, axes...)
+	return g.wrap("sum", n, err)
+}
+
+// Mean averages a over the given axes (all axes when none are given).
+func (g *Graph) Mean(a *Node, axes ...int) *Node {
+	if !g.ok("mean", a) {
+		return nil
+	}
+	n, err := gorgonia.Mean(a, axes...)
+	return g.wrap("mean", n, err)
+}
+
+// SumPerExample sums every axis but the first: (B, ...) → (B).
+func (g *Graph) SumPerExample(a *Node) *Node {
+	if !g.ok("sum-per-example", a) {
+		return nil
+	}
+	shape := a.Shape()
+	if len(shape) == 1 {
+		return a
+	}
+	flat := g.Reshape(a, shape[0], shape.TotalSize()/shape[0])
+	return g.Sum(flat, 1)
+}
+
+// Concat joins nodes along axis.
+func (g *Graph) Concat(axis int, ns ...*Node) *Node {
+	if !g.ok("concat", ns...) {
+		return nil
+	}
+	n, err := gorgonia.Concat(axis, ns...)
+	return g.wrap("concat", n, err)
+}
+
+// Cols returns columns [from, to) of a 2-D node.
+func (g *Graph) Cols(a *Node, from, to int) *Node {
+	if !g.ok("cols", a) {
+		return nil
+	}
+	n, err := gorgonia.Slice(a, nil, gorgonia.S(from, to))
+	// gorgonia drops an axis sliced to length 1; keep it.
+	return g.Reshape(g.wrap("cols", n, err), a.Shape()[0], to-from)
+}
+
+// Conv2d convolves x (N,C,H,W) with w (K,C,KH,KW), adds b (K) when not nil,
+// and returns (N,K,OH,OW).
+func (g *Graph) Conv2d(x, w, b *Node, stride, pad [2]int) *Node {
+	if !g.ok("conv2d", x, w) {
+		return nil
+	}
+	n, err := Conv2d(x, w, b, stride, pad)
+	return g.wrap("conv2d", n, err)
+}
+
+// Upsample repeats every pixel of x (N,C,H,W) into a factor×factor block.
+func (g *Graph) Upsample(x *Node, factor int) *Node {
+	if !g.ok("upsample", x) {
+		return nil
+	}
+	n, err := UpsampleNearest(x, factor)
+	return g.wrap("upsample", n, err)
+}
+
+// LogSumExp returns log Σ exp over axis, computed stably; the axis is removed.
+func (g *Graph) LogSumExp(a *Node, axis int) *Node {
+	if !g.ok("logsumexp", a) {
+		return nil
+	}
+	n, err := LogSumExp(a, axis)
+	return g.wrap("logsumexp", n, err)
+}
+
+// RepeatRows maps (B, ...) to (B·k, ...), row b·k+j a copy of row b.
+func (g *Graph) RepeatRows(a *Node, k int) *Node {
+	if !g.ok("repeat-rows", a) {
+		return nil
+	}
+	n, err := RepeatRows(a, k)
+	return g.wrap("repeat-rows", n, err)
+}
+
+// Channels returns channels [from, to) of an (N, C, H, W) node.
+func (g *Graph) Channels(a *Node, from, to int) *Node {
+	if !g.ok("channels", a) {
+		return nil
+	}
+	n, err := gorgonia.Slice(a, nil, gorgonia.S(from, to))
+	// gorgonia drops an axis sliced to length 1; keep it.
+	s := a.Shape()
+	return g.Reshape(g.wrap("channels", n, err), s[0], to-from, s[2], s[3])
+}
+
+// DiscretizedLogistic returns, elementwise, log P(x) for x ∈ [0, 1] on the
+// grid k/(bins−1) under a logistic discretised to bins bins whose location
+// loc and scale exp(logScale) live in the [−1, 1] space of 2x − 1, as in
+// PixelCNN++ (see DiscretizedLogisticLogProb).
+func (g *Graph) DiscretizedLogistic(x, loc, logScale *Node, bins int) *Node {
+	if !g.ok("discretized-logistic", x, loc, logScale) {
+		return nil
+	}
+	n, err := DiscretizedLogisticLogProb(x, loc, logScale, bins)
+	return g.wrap("discretized-logistic", n, err)
+}

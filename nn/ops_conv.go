@@ -1,0 +1,287 @@
+package nn
+
+import (
+	"fmt"
+	"hash"
+
+	"github.com/chewxy/hm"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/genmodel/genmodel/kernels"
+)
+
+// Conv2d convolves x (N, C, H, W) with the filters w (K, C, KH, KW) and
+// adds the bias b (K) when b is not nil, returning y (N, K, OH, OW) in NCHW:
+//
+//	y[n,k,i,j] = b[k] + Σ_{c,p,q} w[k,c,p,q] · x[n, c, i·sh − ph + p, j·sw − pw + q]
+//
+// with stride (sh, sw), zero padding pad = (ph, pw) on each side, and
+// OH = (H + 2ph − KH)/sh + 1, OW = (W + 2pw − KW)/sw + 1. Gradients with
+// respect to x, w and b are the kernels' backward convolutions.
+func Conv2d(x, w, b *gorgonia.Node, stride, pad [2]int) (*gorgonia.Node, error) {
+	ns, names, dims := []*gorgonia.Node{x, w}, []string{"x", "w"}, []int{4, 4}
+	if b != nil {
+		ns, names, dims = append(ns, b), append(names, "b"), append(dims, 1)
+	}
+	if err := checkNodes("conv2d", ns, names, dims); err != nil {
+		return nil, err
+	}
+	op := conv2dOp{stride: stride, pad: pad, bias: b != nil}
+	shapes := []gorgonia.DimSizer{x.Shape(), w.Shape()}
+	if b != nil {
+		shapes = append(shapes, b.Shape())
+	}
+	if _, err := op.InferShape(shapes...); err != nil {
+		return nil, err
+	}
+	return gorgonia.ApplyOp(op, ns...)
+}
+
+// conv2dOp is Conv2d: inputs x, w and, if bias, b.
+type conv2dOp struct {
+	pureOp
+	stride, pad [2]int
+	bias        bool
+}
+
+func (op conv2dOp) Arity() int {
+	if op.bias {
+		return 3
+	}
+	return 2
+}
+
+func (op conv2dOp) Type() hm.Type {
+	if op.bias {
+		return fnType(4, 4, 1, 4)
+	}
+	return fnType(4, 4, 4)
+}
+
+func (op conv2dOp) String() string {
+	return fmt.Sprintf("Conv2d(stride %v, pad %v, bias %t)", op.stride, op.pad, op.bias)
+}
+func (op conv2dOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op conv2dOp) Hashcode() uint32      { return hashOf(op) }
+func (op conv2dOp) DiffWRT(n int) []bool  { return []bool{true, true, true}[:n] }
+
+// geom returns the convolution geometry of x and w, or why they do not fit.
+func (op conv2dOp) geom(x, w tensor.Shape) (kernels.ConvGeom, error) {
+	if len(x) != 4 || len(w) != 4 {
+		return kernels.ConvGeom{}, fmt.Errorf("nn: %v: x %v and w %v must have 4 dimensions", op, x, w)
+	}
+	if x[1] != w[1] {
+		return kernels.ConvGeom{}, fmt.Errorf("nn: %v: x %v has %d channels but w %v expects %d", op, x, x[1], w, w[1])
+	}
+	g := kernels.ConvGeom{N: x[0], C: x[1], H: x[2], W: x[3], K: w[0], KH: w[2], KW: w[3],
+		SH: op.stride[0], SW: op.stride[1], PH: op.pad[0], PW: op.pad[1]}
+	if err := g.Validate(); err != nil {
+		return g, fmt.Errorf("nn: %v of x %v with w %v: %w", op, x, w, err)
+	}
+	return g, nil
+}
+
+func (op conv2dOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeArgs(op, ds)
+	if err != nil {
+		return nil, err
+	}
+	g, err := op.geom(s[0], s[1])
+	if err != nil {
+		return nil, err
+	}
+	if op.bias && (len(s[2]) != 1 || s[2][0] != g.K) {
+		return nil, fmt.Errorf("nn: %v: bias has shape %v, want (%d)", op, s[2], g.K)
+	}
+	return tensor.Shape{g.N, g.K, g.OutH(), g.OutW()}, nil
+}
+
+func (op conv2dOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
+	if len(vs) < 2 {
+		return nil, fmt.Errorf("nn: %v: got %d inputs", op, len(vs))
+	}
+	g, err := op.geom(vs[0].Shape(), vs[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	return execute(op, vs,
+		func(y []float32, in [][]float32) error { return kernels.Conv2DForward(g, in[0], in[1], bias(in), y) },
+		func(y []float64, in [][]float64) error { return kernels.Conv2DForward(g, in[0], in[1], bias(in), y) })
+}
+
+// bias returns the third input, or nil when there are two.
+func bias[T kernels.Float](in [][]T) []T {
+	if len(in) < 3 {
+		return nil
+	}
+	return in[2]
+}
+
+// SymDiff returns dx = conv2dDataGrad(w, dy), dw = conv2dFilterGrad(x, dy)
+// and, with a bias, db = conv2dBiasGrad(dy).
+func (op conv2dOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.Nodes, error) {
+	x, w := in[0].Shape(), in[1].Shape()
+	dx, err := gorgonia.ApplyOp(conv2dDataGradOp{stride: op.stride, pad: op.pad, h: x[2], w: x[3]}, in[1], dy)
+	if err != nil {
+		return nil, err
+	}
+	dw, err := gorgonia.ApplyOp(conv2dFilterGradOp{stride: op.stride, pad: op.pad, kh: w[2], kw: w[3]}, in[0], dy)
+	if err != nil {
+		return nil, err
+	}
+	if !op.bias {
+		return gorgonia.Nodes{dx, dw}, nil
+	}
+	db, err := gorgonia.ApplyOp(conv2dBiasGradOp{}, dy)
+	return gorgonia.Nodes{dx, dw, db}, err
+}
+
+// conv2dDataGradOp is dx (N, C, h, w) of a convolution with the given
+// stride and padding, from its filters w (K, C, KH, KW) and the output
+// gradient dy (N, K, OH, OW). The input size (h, w) is a parameter because
+// a strided convolution maps several sizes to the same output size.
+type conv2dDataGradOp struct {
+	pureOp
+	stride, pad [2]int
+	h, w        int
+}
+
+func (op conv2dDataGradOp) Arity() int    { return 2 }
+func (op conv2dDataGradOp) Type() hm.Type { return fnType(4, 4, 4) }
+func (op conv2dDataGradOp) String() string {
+	return fmt.Sprintf("Conv2dDataGrad(stride %v, pad %v, input %dx%d)", op.stride, op.pad, op.h, op.w)
+}
+func (op conv2dDataGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op conv2dDataGradOp) Hashcode() uint32      { return hashOf(op) }
+
+// geom returns the forward geometry of filters w and output gradient dy.
+func (op conv2dDataGradOp) geom(w, dy tensor.Shape) (kernels.ConvGeom, error) {
+	if len(w) != 4 || len(dy) != 4 {
+		return kernels.ConvGeom{}, fmt.Errorf("nn: %v: w %v and dy %v must have 4 dimensions", op, w, dy)
+	}
+	fwd := conv2dOp{stride: op.stride, pad: op.pad}
+	g, err := fwd.geom(tensor.Shape{dy[0], w[1], op.h, op.w}, w)
+	if err == nil && (dy[1] != g.K || dy[2] != g.OutH() || dy[3] != g.OutW()) {
+		err = fmt.Errorf("nn: %v: dy %v does not match w %v", op, dy, w)
+	}
+	return g, err
+}
+
+func (op conv2dDataGradOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeArgs(op, ds)
+	if err != nil {
+		return nil, err
+	}
+	g, err := op.geom(s[0], s[1])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{g.N, g.C, g.H, g.W}, nil
+}
+
+func (op conv2dDataGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
+	if len(vs) != 2 {
+		return nil, fmt.Errorf("nn: %v: got %d inputs, want 2", op, len(vs))
+	}
+	g, err := op.geom(vs[0].Shape(), vs[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	return execute(op, vs,
+		func(dx []float32, in [][]float32) error { return kernels.Conv2DBackwardData(g, in[1], in[0], dx) },
+		func(dx []float64, in [][]float64) error { return kernels.Conv2DBackwardData(g, in[1], in[0], dx) })
+}
+
+// conv2dFilterGradOp is dw (K, C, kh, kw) of a convolution with the given
+// stride and padding, from its input x (N, C, H, W) and output gradient
+// dy (N, K, OH, OW).
+type conv2dFilterGradOp struct {
+	pureOp
+	stride, pad [2]int
+	kh, kw      int
+}
+
+func (op conv2dFilterGradOp) Arity() int    { return 2 }
+func (op conv2dFilterGradOp) Type() hm.Type { return fnType(4, 4, 4) }
+func (op conv2dFilterGradOp) String() string {
+	return fmt.Sprintf("Conv2dFilterGrad(stride %v, pad %v, filter %dx%d)", op.stride, op.pad, op.kh, op.kw)
+}
+func (op conv2dFilterGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op conv2dFilterGradOp) Hashcode() uint32      { return hashOf(op) }
+
+// geom returns the forward geometry of input x and output gradient dy.
+func (op conv2dFilterGradOp) geom(x, dy tensor.Shape) (kernels.ConvGeom, error) {
+	if len(x) != 4 || len(dy) != 4 {
+		return kernels.ConvGeom{}, fmt.Errorf("nn: %v: x %v and dy %v must have 4 dimensions", op, x, dy)
+	}
+	fwd := conv2dOp{stride: op.stride, pad: op.pad}
+	g, err := fwd.geom(x, tensor.Shape{dy[1], x[1], op.kh, op.kw})
+	if err == nil && (dy[0] != g.N || dy[2] != g.OutH() || dy[3] != g.OutW()) {
+		err = fmt.Errorf("nn: %v: dy %v does not match x %v", op, dy, x)
+	}
+	return g, err
+}
+
+func (op conv2dFilterGradOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeArgs(op, ds)
+	if err != nil {
+		return nil, err
+	}
+	g, err := op.geom(s[0], s[1])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{g.K, g.C, g.KH, g.KW}, nil
+}
+
+func (op conv2dFilterGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
+	if len(vs) != 2 {
+		return nil, fmt.Errorf("nn: %v: got %d inputs, want 2", op, len(vs))
+	}
+	g, err := op.geom(vs[0].Shape(), vs[1].Shape())
+	if err != nil {
+		return nil, err
+	}
+	return execute(op, vs,
+		func(dw []float32, in [][]float32) error {
+			return kernels.Conv2DBackwardFilter(g, in[0], in[1], dw, nil)
+		},
+		func(dw []float64, in [][]float64) error {
+			return kernels.Conv2DBackwardFilter(g, in[0], in[1], dw, nil)
+		})
+}
+
+// conv2dBiasGradOp is db[k] = Σ_{n,i,j} dy[n,k,i,j] of dy (N, K, OH, OW).
+type conv2dBiasGradOp struct{ pureOp }
+
+func (op conv2dBiasGradOp) Arity() int            { return 1 }
+func (op conv2dBiasGradOp) Type() hm.Type         { return fnType(4, 1) }
+func (op conv2dBiasGradOp) String() string        { return "Conv2dBiasGrad" }
+func (op conv2dBiasGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op conv2dBiasGradOp) Hashcode() uint32      { return hashOf(op) }
+
+func (op conv2dBiasGradOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeArgs(op, ds)
+	if err != nil {
+		return nil, err
+	}
+	if len(s[0]) != 4 {
+		return nil, fmt.Errorf("nn: %v: dy %v must have 4 dimensions", op, s[0])
+	}
+	return tensor.Shape{s[0][1]}, nil
+}
+
+func (op conv2dBiasGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
+	if len(vs) != 1 || vs[0].Shape().Dims() != 4 {
+		return nil, fmt.Errorf("nn: %v: want one 4-d input", op)
+	}
+	s := vs[0].Shape()
+	return execute(op, vs,
+		func(db []float32, in [][]float32) error {
+			return kernels.BiasBackward(in[0], s[0], s[1], s[2]*s[3], db)
+		},
+		func(db []float64, in [][]float64) error {
+			return kernels.BiasBackward(in[0], s[0], s[1], s[2]*s[3], db)
+		})
+}

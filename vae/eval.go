@@ -1,0 +1,164 @@
+package vae
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/genmodel/genmodel/data"
+	"github.com/genmodel/genmodel/nn"
+)
+
+// rowsPerRun bounds the decoder batch of one evaluation run (images × samples)
+// so that memory stays flat whatever K is.
+const rowsPerRun = 512
+
+// logWeightGraph computes log wₖ for b images × k samples each.
+type logWeightGraph struct {
+	g    *nn.Graph
+	post *posterior
+	logW *nn.Output
+	prog *nn.Program
+}
+
+func (m *Model) logWeights(b, k int) (*logWeightGraph, error) {
+	key := [2]int{b, k}
+	if lg, ok := m.graphs[key]; ok {
+		return lg, nil
+	}
+	g := nn.NewGraph()
+	p := m.buildPosterior(g, b, k)
+	logW := g.Output(p.logW)
+	prog, err := g.Compile(nil)
+	if err != nil {
+		return nil, err
+	}
+	lg := &logWeightGraph{g: g, post: p, logW: logW, prog: prog}
+	m.graphs[key] = lg
+	return lg, nil
+}
+
+// NLL estimates −log p(x) in nats for every image of xs with K importance
+// samples from q(z|x):
+//
+//	−log p(x) ≈ −log (1/K) Σₖ p(x, zₖ)/q(zₖ|x),   zₖ ~ q(z|x),
+//
+// an upper bound on the NLL in expectation that tightens as K grows (Burda
+// et al. 2016). The samples are drawn in chunks and the log-mean-exp is
+// accumulated in float64, so K may be large (thousands) in fixed memory.
+// done, when not nil, is called with the number of images finished.
+func (m *Model) NLL(xs data.Images, k int, rng *rand.Rand, done func(int)) ([]float64, error) {
+	if k < 1 {
+		return nil, fmt.Errorf("vae: importance samples must be ≥ 1, got %d", k)
+	}
+	if xs.C != m.cfg.C || xs.H != m.cfg.H || xs.W != m.cfg.W {
+		return nil, fmt.Errorf("vae: images %dx%dx%d do not match the model's %dx%dx%d", xs.C, xs.H, xs.W, m.cfg.C, m.cfg.H, m.cfg.W)
+	}
+	chunk := min(k, rowsPerRun)
+	b := max(1, rowsPerRun/chunk)
+	b = min(b, xs.N)
+	nll := make([]float64, xs.N)
+	maxW := make([]float64, b)
+	sumW := make([]float64, b)
+	batch := data.NewImages(b, xs.C, xs.H, xs.W)
+	for start := 0; start < xs.N; start += b {
+		n := min(b, xs.N-start)
+		for i := 0; i < b; i++ {
+			copy(batch.At(i), xs.At(start+min(i, n-1))) // pad the last batch with copies
+			maxW[i], sumW[i] = math.Inf(-1), 0
+		}
+		for drawn := 0; drawn < k; drawn += chunk {
+			kc := min(chunk, k-drawn)
+			lg, err := m.logWeights(b, kc)
+			if err != nil {
+				return nil, err
+			}
+			if err := lg.post.feed(lg.g, batch, rng); err != nil {
+				return nil, err
+			}
+			if err := lg.prog.Run(); err != nil {
+				return nil, err
+			}
+			lw := lg.logW.Values()
+			for i := 0; i < b; i++ {
+				for _, v := range lw[i*kc : (i+1)*kc] {
+					accumulateLogSumExp(&maxW[i], &sumW[i], float64(v))
+				}
+			}
+		}
+		for i := 0; i < n; i++ {
+			nll[start+i] = -(maxW[i] + math.Log(sumW[i]) - math.Log(float64(k)))
+		}
+		if done != nil {
+			done(start + n)
+		}
+	}
+	return nll, nil
+}
+
+// accumulateLogSumExp folds v into a running log Σ exp kept as
+// max + log(sum·e^(−max)), so that no term overflows.
+func accumulateLogSumExp(maxV, sum *float64, v float64) {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 1):
+		*maxV, *sum = math.NaN(), math.NaN()
+	case v <= *maxV:
+		*sum += math.Exp(v - *maxV)
+	default:
+		*sum = *sum*math.Exp(*maxV-v) + 1
+		*maxV = v
+	}
+}
+
+// BitsPerDim converts an NLL in nats per image to bits per pixel value. For
+// the Gaussian likelihood, whose NLL is a density of dequantized pixels in
+// [0, 1], it adds D·log 256 to get the discrete 8-bit NLL it bounds.
+func (m *Model) BitsPerDim(nats float64) float64 {
+	d := float64(m.Dim())
+	if m.cfg.Likelihood == Gaussian {
+		nats += d * math.Log(256)
+	}
+	return nats / (d * math.Ln2)
+}
+
+// sampler decodes n latents.
+type sampler struct {
+	g    *nn.Graph
+	z    *nn.Node
+	out  *nn.Output
+	prog *nn.Program
+}
+
+// Sample draws n images from the model: z ~ N(0, T²I) with temperature T,
+// then the decoder's mean image (Bernoulli means, or the clipped location
+// of a logistic or Gaussian), in [0, 1].
+func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images, error) {
+	if n < 1 {
+		return data.Images{}, fmt.Errorf("vae: number of samples must be ≥ 1, got %d", n)
+	}
+	if temperature < 0 || math.IsNaN(temperature) || math.IsInf(temperature, 0) {
+		return data.Images{}, fmt.Errorf("vae: temperature must be a finite number ≥ 0, got %g", temperature)
+	}
+	s, ok := m.samplers[n]
+	if !ok {
+		g := nn.NewGraph()
+		s = &sampler{g: g, z: g.Input("z", n, m.cfg.Latent)}
+		s.out = g.Output(m.decode(g, s.z))
+		prog, err := g.Compile(nil)
+		if err != nil {
+			return data.Images{}, err
+		}
+		s.prog = prog
+		m.samplers[n] = s
+	}
+	z := s.g.InputData(s.z)
+	for i := range z {
+		z[i] = float32(rng.NormFloat64() * temperature)
+	}
+	if err := s.prog.Run(); err != nil {
+		return data.Images{}, err
+	}
+	img := data.Images{N: n, C: m.cfg.C, H: m.cfg.H, W: m.cfg.W}
+	img.Pix = m.meanImage(s.out.Values(), n)
+	return img, nil
+}

@@ -1,0 +1,53 @@
+package vae
+
+import (
+	"math"
+
+	"github.com/genmodel/genmodel/nn"
+)
+
+// logLikelihood returns log p(x|z) summed over pixels, one value per example
+// (B), for targets x (B, C, H, W) and decoder output out (B, P·C, H, W):
+//
+//	Bernoulli: Σᵢ xᵢℓᵢ − softplus(ℓᵢ)                    (ℓ the logits)
+//	Logistic:  Σᵢ log P(bin of xᵢ | μᵢ, exp(sᵢ))          (256 bins, μ in [−1, 1] space)
+//	Gaussian:  Σᵢ −½(log 2π + vᵢ + (xᵢ − mᵢ)² e^(−vᵢ))    (v the log-variance)
+func (m *Model) logLikelihood(g *nn.Graph, x, out *nn.Node) *nn.Node {
+	c := m.cfg.C
+	switch m.cfg.Likelihood {
+	case Logistic:
+		loc, logScale := g.Channels(out, 0, c), g.Channels(out, c, 2*c)
+		return g.SumPerExample(g.DiscretizedLogistic(x, loc, logScale, 256))
+	case Gaussian:
+		mean, logVar := g.Channels(out, 0, c), g.Channels(out, c, 2*c)
+		diff := g.Sub(x, mean)
+		quad := g.Mul(g.Square(diff), g.Exp(g.Neg(logVar)))
+		return g.Scale(g.SumPerExample(g.Shift(g.Add(logVar, quad), float32(math.Log(2*math.Pi)))), -0.5)
+	default:
+		return g.SumPerExample(g.Sub(g.Mul(x, out), g.Softplus(out)))
+	}
+}
+
+// meanImage turns decoder outputs (n, P·C, H, W) into images in [0, 1]: the
+// Bernoulli means sigmoid(ℓ), or the clipped mode of the logistic (whose
+// location μ is in the [−1, 1] space: x = (μ + 1)/2) or of the Gaussian.
+func (m *Model) meanImage(out []float32, n int) []float32 {
+	d := m.Dim()
+	img := make([]float32, n*d)
+	p := outMaps(m.cfg.Likelihood)
+	for i := 0; i < n; i++ {
+		src := out[i*p*d : i*p*d+d] // the first C maps of image i
+		dst := img[i*d : (i+1)*d]
+		for j, v := range src {
+			switch m.cfg.Likelihood {
+			case Bernoulli:
+				dst[j] = float32(1 / (1 + math.Exp(-float64(v))))
+			case Logistic:
+				dst[j] = min(max((v+1)/2, 0), 1)
+			default:
+				dst[j] = min(max(v, 0), 1)
+			}
+		}
+	}
+	return img
+}
