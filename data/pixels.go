@@ -62,10 +62,11 @@ func (p *Pixels) Set(s string) error {
 func (p Pixels) Bernoulli() bool { return p == Binary || p == StaticBinary }
 
 // TrainSet returns the training set as the model sees it before batching:
-// for StaticBinary, StaticBinarize(train, seed); otherwise train itself.
-func (p Pixels) TrainSet(train *Set, seed uint64) *Set {
+// for StaticBinary, StaticBinarize(train, TrainSeed), the same bits in every
+// run; otherwise train itself.
+func (p Pixels) TrainSet(train *Set) *Set {
 	if p == StaticBinary {
-		return StaticBinarize(train, seed)
+		return StaticBinarize(train, TrainSeed)
 	}
 	return train
 }

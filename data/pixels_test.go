@@ -94,12 +94,12 @@ func TestPixelsSets(t *testing.T) {
 		set.Images.Pix[i] = 0.5
 	}
 	for _, p := range []Pixels{Binary, Continuous, Discrete} {
-		if p.TrainSet(set, 1) != set {
+		if p.TrainSet(set) != set {
 			t.Errorf("%s: TrainSet is not the set itself", p)
 		}
 	}
-	if got := StaticBinary.TrainSet(set, 1); !slices.Equal(got.Images.Pix, StaticBinarize(set, 1).Images.Pix) {
-		t.Error("static-binary: TrainSet is not StaticBinarize(train, seed)")
+	if got := StaticBinary.TrainSet(set); !slices.Equal(got.Images.Pix, StaticBinarize(set, TrainSeed).Images.Pix) {
+		t.Error("static-binary: TrainSet is not StaticBinarize(train, TrainSeed)")
 	}
 
 	want := StaticBinarize(set, TestSeed)

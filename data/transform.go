@@ -40,6 +40,10 @@ func StaticBinarize(set *Set, seed uint64) *Set {
 // are comparable across runs and models.
 const TestSeed = 20150320
 
+// TrainSeed is the seed of the one static binarization of a training set
+// (Pixels StaticBinary), so that every run sees the same fixed data set.
+const TrainSeed = 20150321
+
 // Dequantize applies uniform dequantization in place:
 // x ← (255·x + u)/256 with u ~ U[0, 1) drawn afresh for each pixel (u has
 // 24 random bits, as many as the float32 result can hold). For clean

@@ -202,8 +202,9 @@ func (w *window) add(name string, v float64) {
 }
 
 // Run trains until Config.Steps steps are done or ctx is cancelled. On
-// cancellation or failure it saves a checkpoint of the last consistent state
-// first, so nothing is lost; a later Restore continues from there.
+// cancellation, failure or panic it first saves a checkpoint of the last
+// finished step, so nothing is lost; a later Restore continues from there
+// (exactly so after a cancellation, which is checked between steps).
 func (t *Trainer) Run(ctx context.Context) (err error) {
 	t.init()
 	if err := t.Config.Validate(); err != nil {
@@ -260,6 +261,13 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 	start := time.Now()
 	elapsed0 := t.elapsed
 	defer func() {
+		if r := recover(); r != nil {
+			// Keep the last finished step on disk, then crash as loudly as before.
+			if t.step > saved {
+				t.save()
+			}
+			panic(r)
+		}
 		if err != nil && t.step > saved {
 			if serr := t.save(); serr != nil {
 				err = errors.Join(err, fmt.Errorf("saving checkpoint after failure: %w", serr))

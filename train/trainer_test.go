@@ -301,3 +301,25 @@ func TestRestoreRejectsOtherArchitecture(t *testing.T) {
 		t.Fatalf("restoring into another architecture gave %v", err)
 	}
 }
+
+func TestPanicSavesLastStepFirst(t *testing.T) {
+	dir := t.TempDir()
+	tr := newToyTrainer(t, dir, 40)
+	tr.Batches.(*toyBatches).onBatch = func(step int) {
+		if step == 7 {
+			panic("boom")
+		}
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Fatalf("recovered %v, want the original panic", r)
+			}
+		}()
+		tr.Run(context.Background())
+	}()
+	latest, err := LatestCheckpoint(dir)
+	if err != nil || !strings.HasSuffix(latest, "step-00000007.safetensors") {
+		t.Fatalf("after a panic in step 8 the latest checkpoint is %q (%v), want step 7", latest, err)
+	}
+}

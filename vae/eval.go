@@ -110,16 +110,20 @@ func accumulateLogSumExp(maxV, sum *float64, v float64) {
 	}
 }
 
-// BitsPerDim converts an NLL in nats per image to bits per pixel value. For
-// the Gaussian likelihood, whose NLL is a density of dequantized pixels in
-// [0, 1], it adds D·log 256 to get the discrete 8-bit NLL it bounds.
-func (m *Model) BitsPerDim(nats float64) float64 {
-	d := float64(m.Dim())
+// DiscreteNLL turns the NLL that NLL estimates into one of the 8-bit pixel
+// values, in nats. The Bernoulli and logistic likelihoods are discrete
+// already. The Gaussian one is a density of dequantized pixels y = (k+u)/256
+// in [0, 1], and −log P(k) ≤ −E_u log p(y) + D·log 256 (Theis et al. 2016),
+// so D·log 256 is added.
+func (m *Model) DiscreteNLL(nats float64) float64 {
 	if m.cfg.Likelihood == Gaussian {
-		nats += d * math.Log(256)
+		return nats + float64(m.Dim())*math.Log(256)
 	}
-	return nats / (d * math.Ln2)
+	return nats
 }
+
+// BitsPerDim converts a discrete NLL in nats per image to bits per pixel value.
+func (m *Model) BitsPerDim(nats float64) float64 { return nats / (float64(m.Dim()) * math.Ln2) }
 
 // sampler decodes n latents.
 type sampler struct {

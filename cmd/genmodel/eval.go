@@ -18,7 +18,9 @@ import (
 const evalAbout = `Estimates the test negative log-likelihood of a trained run by importance
 sampling: −log (1/K) Σₖ p(x,zₖ)/q(zₖ|x) with K = --iw samples per image,
 averaged over the test set, in nats per image and bits per dimension, beside
-the NLL of a trivial model (independent pixels) on the same images.`
+the NLL of a trivial model (independent pixels) on the same images. For a
+continuous (Gaussian) likelihood the dequantized density is converted to the
+8-bit NLL it bounds by adding D·log 256.`
 
 // evalResult is what eval prints with --json.
 type evalResult struct {
@@ -95,6 +97,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	mean, se := meanStdErr(nll)
+	mean = r.model.DiscreteNLL(mean)
 	res := evalResult{
 		Dataset: r.cfg.Dataset + "/test", Images: test.Len(), IW: k,
 		NLL: mean, StdErr: se, BitsPerDim: r.model.BitsPerDim(mean),

@@ -184,3 +184,30 @@ func TestTrainSampleEvalAndResume(t *testing.T) {
 		t.Fatalf("eval result %+v", res)
 	}
 }
+
+// Every likelihood, pixel model, mollifier and objective trains and
+// evaluates end to end to finite numbers.
+func TestTrainVariants(t *testing.T) {
+	for _, flags := range [][]string{
+		{"--likelihood", "gaussian", "--mollify-kind", "blur"},
+		{"--likelihood", "logistic", "--mollify-schedule", "cosine"},
+		{"--pixels", "static-binary", "--iwae", "3", "--optimizer", "adamax"},
+		{"--beta", "0.5", "--mollify-schedule", "linear", "--mollify-frac", "1"},
+	} {
+		dir := filepath.Join(t.TempDir(), "run")
+		args := append([]string{"train", "vae", "--steps", "3", "--batch", "4", "--width", "2", "--latent", "2", "--out", dir, "--quiet"}, flags...)
+		if code, _, stderr := genmodel(args...); code != 0 {
+			t.Errorf("%q: exit %d: %s", flags, code, stderr)
+			continue
+		}
+		code, stdout, stderr := genmodel("eval", "--run", dir, "--iw", "2", "--n", "3", "--json", "--quiet")
+		var res evalResult
+		if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil {
+			t.Errorf("%q: eval exit %d: %s %s", flags, code, stdout, stderr)
+			continue
+		}
+		if math.IsNaN(res.NLL) || math.IsInf(res.NLL, 0) || !(res.BitsPerDim > 0) {
+			t.Errorf("%q: eval gave %+v", flags, res)
+		}
+	}
+}

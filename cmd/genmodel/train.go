@@ -164,7 +164,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !quiet {
 		trainer.Progress = stderr
 	}
-	fmt.Fprintf(stderr, "training %s on %s (%s pixels), mollify %s; run folder %s\n", rc.Model, rc.Dataset, rc.Pixels, trainer.Mollifier, dir)
+	fmt.Fprintf(stderr, "training %s (%d parameters) on %s (%s pixels) for %d steps, mollify %s; run folder %s\n",
+		rc.Model, trainer.Model.Params().Count(), rc.Dataset, rc.Pixels, rc.Train.Steps, trainer.Mollifier, dir)
 	start := time.Now()
 	err = trainer.Run(ctx)
 	if errors.Is(err, context.Canceled) {
@@ -221,7 +222,7 @@ func newTrainer(rc *runConfig, dir string) (*train.Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	batches, err := data.NewBatcher(rc.Pixels.TrainSet(trainSet, rc.Train.Seed), rc.Train.Batch, rc.Train.Seed)
+	batches, err := data.NewBatcher(rc.Pixels.TrainSet(trainSet), rc.Train.Batch, rc.Train.Seed)
 	if err != nil {
 		return nil, usageError{err}
 	}
