@@ -12,34 +12,39 @@ const filterChunks = 8
 //	y[n,k,i,j] = bias[k] + Σ_{c,p,q} w[k,c,p,q] · x[n, c, i·SH − PH + p, j·SW − PW + q]
 //
 // for x (N,C,H,W), w (K,C,KH,KW), bias (K) or nil, into y (N,K,OutH,OutW),
-// which is overwritten. Each image is one product w·im2col(x[n]); images run
-// in parallel on up to GOMAXPROCS goroutines.
+// which is overwritten. Each image is phased (see phasedGeom) and multiplied
+// as w·col_n over the virtual grid; images run in parallel on up to
+// GOMAXPROCS goroutines.
 func Conv2DForward[T Float](g ConvGeom, x, w, bias, y []T) error {
 	if err := checkConv(g, "conv2d forward", [4]string{"x", "w", "bias", "y"}, x, w, bias, y); err != nil {
 		return err
 	}
-	rows, cols := g.ColRows(), g.ColCols()
-	xs, ys := g.C*g.H*g.W, g.K*cols
+	convForward(g, x, w, bias, y)
+	return nil
+}
+
+// convForward is Conv2DForward without checks.
+func convForward[T Float](g ConvGeom, x, w, bias, y []T) {
+	ph := newPhasedGeom(g)
+	taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
+	xs, ys := g.C*g.H*g.W, g.K*oh*ow
 	nw := workers(g.N)
-	var bufs [][]T
-	if !g.pointwise() {
-		bufs = scratch[T](nw, rows*cols)
-	}
+	imgs, release := scratch[T](nw, ph.size)
+	defer release()
+	outs, release2 := scratch[T](nw, g.K*vouts)
+	defer release2()
+	pl := planOf[T]()
 	parallel(g.N, nw, func(wk, n int) {
-		col, yn := x[n*xs:(n+1)*xs], y[n*ys:(n+1)*ys]
-		if bufs != nil {
-			col = bufs[wk]
-			im2col(g, x[n*xs:(n+1)*xs], col)
-		}
-		Gemm(false, false, g.K, cols, rows, 1, w, rows, col, cols, 0, yn, cols)
-		for k, b := range bias {
-			row := yn[k*cols : (k+1)*cols]
-			for i := range row {
-				row[i] += b
+		fillPhased(ph, imgs[wk], x[n*xs:(n+1)*xs])
+		pl.mul(g.K, vouts, taps, 1, matrix[T]{w, taps, false}, phasedPatches[T]{ph, imgs[wk]}, 0, outs[wk], vouts)
+		for k := range g.K {
+			var b T
+			if bias != nil {
+				b = bias[k]
 			}
+			narrow(y[n*ys+k*oh*ow:], outs[wk][k*vouts:], oh, ow, ph.wq, b)
 		}
 	})
-	return nil
 }
 
 // Conv2DBackwardData computes the gradient of a loss with respect to the
@@ -48,29 +53,50 @@ func Conv2DForward[T Float](g ConvGeom, x, w, bias, y []T) error {
 //
 //	dx[n,c,h,v] = Σ_{k,i,j,p,q : i·SH−PH+p = h, j·SW−PW+q = v} w[k,c,p,q] · dy[n,k,i,j]
 //
-// that is dx[n] = col2im(wᵀ · dy[n]). dx (N,C,H,W) is overwritten. Images
-// run in parallel.
+// dx (N,C,H,W) is overwritten. With stride 1 (and padding below the filter
+// size) this is the forward convolution of dy with the flipped, transposed
+// filters and padding KH−1−PH, KW−1−PW; otherwise dx[n] = col2im(wᵀ · dy[n]).
+// Images run in parallel.
 func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 	if err := checkConv(g, "conv2d backward data", [4]string{"dx", "w", "", "dy"}, dx, w, nil, dy); err != nil {
 		return err
 	}
-	rows, cols := g.ColRows(), g.ColCols()
-	xs, ys := g.C*g.H*g.W, g.K*cols
+	if g.SH == 1 && g.SW == 1 && g.PH < g.KH && g.PW < g.KW {
+		flipped := make([]T, len(w)) // flipped[c,k,p,q] = w[k,c,KH−1−p,KW−1−q]
+		for k := range g.K {
+			for c := range g.C {
+				src := w[(k*g.C+c)*g.KH*g.KW:][:g.KH*g.KW]
+				dst := flipped[(c*g.K+k)*g.KH*g.KW:][:g.KH*g.KW]
+				for i, v := range src {
+					dst[len(dst)-1-i] = v
+				}
+			}
+		}
+		t := ConvGeom{N: g.N, C: g.K, H: g.OutH(), W: g.OutW(), K: g.C, KH: g.KH, KW: g.KW, SH: 1, SW: 1, PH: g.KH - 1 - g.PH, PW: g.KW - 1 - g.PW}
+		convForward(t, dy, flipped, nil, dx)
+		return nil
+	}
+	taps, outs := g.ColRows(), g.ColCols()
+	xs, ys := g.C*g.H*g.W, g.K*outs
 	nw := workers(g.N)
 	var bufs [][]T
 	if !g.pointwise() {
-		bufs = scratch[T](nw, rows*cols)
+		var release func()
+		bufs, release = scratch[T](nw, taps*outs)
+		defer release()
 	}
+	pl := planOf[T]()
 	parallel(g.N, nw, func(wk, n int) {
 		dxn, dyn := dx[n*xs:(n+1)*xs], dy[n*ys:(n+1)*ys]
-		if bufs == nil {
-			Gemm(true, false, rows, cols, g.K, 1, w, rows, dyn, cols, 0, dxn, cols)
-			return
+		dcol := dxn // a 1×1 convolution's im2col matrix is the image
+		if bufs != nil {
+			dcol = bufs[wk]
 		}
-		dcol := bufs[wk]
-		Gemm(true, false, rows, cols, g.K, 1, w, rows, dyn, cols, 0, dcol, cols)
-		clear(dxn)
-		col2im(g, dcol, dxn)
+		pl.mul(taps, outs, g.K, 1, matrix[T]{w, taps, true}, matrix[T]{dyn, outs, false}, 0, dcol, outs)
+		if bufs != nil {
+			clear(dxn)
+			col2im(g, dcol, dxn)
+		}
 	})
 	return nil
 }
@@ -83,32 +109,37 @@ func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 //	dbias[k]    = Σ_{n,i,j} dy[n,k,i,j]
 //
 // dw (K,C,KH,KW) and dbias (K) are overwritten; dbias may be nil. The batch
-// is cut into min(N, 8) contiguous chunks, each summed (Σ_n dy[n]·im2col(x[n])ᵀ)
-// into its own partial in parallel; the partials are then added in chunk order.
+// is cut into min(N, 8) contiguous chunks; each is one product
+// dw_chunk = [dy_n …] · [col_nᵀ …] over the virtual grid (the extra columns
+// of dy are zero), run in parallel; the chunk partials are then added, in
+// chunk order.
 func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
 	if err := checkConv(g, "conv2d backward filter", [4]string{"x", "dw", "dbias", "dy"}, x, dw, dbias, dy); err != nil {
 		return err
 	}
-	rows, cols := g.ColRows(), g.ColCols()
-	xs, ys := g.C*g.H*g.W, g.K*cols
+	ph := newPhasedGeom(g)
+	taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
+	xs, ys := g.C*g.H*g.W, g.K*oh*ow
 	chunks := min(g.N, filterChunks)
-	parts := append([][]T{dw}, scratch[T](chunks-1, len(dw))...)
+	per := (g.N + chunks - 1) / chunks // images in the largest chunk
 	nw := workers(chunks)
-	var bufs [][]T
-	if !g.pointwise() {
-		bufs = scratch[T](nw, rows*cols)
-	}
+	imgs, release := scratch[T](nw, per*ph.size)
+	defer release()
+	grads, release2 := scratch[T](nw, per*g.K*vouts)
+	defer release2()
+	parts, release3 := scratch[T](chunks-1, len(dw))
+	defer release3()
+	parts = append([][]T{dw}, parts...)
+	pl := planOf[T]()
 	parallel(chunks, nw, func(wk, c int) {
-		var beta T
-		for n := c * g.N / chunks; n < (c+1)*g.N/chunks; n++ {
-			col := x[n*xs : (n+1)*xs]
-			if bufs != nil {
-				col = bufs[wk]
-				im2col(g, x[n*xs:(n+1)*xs], col)
+		n0, n1 := c*g.N/chunks, (c+1)*g.N/chunks
+		for m := range n1 - n0 {
+			fillPhased(ph, imgs[wk][m*ph.size:(m+1)*ph.size], x[(n0+m)*xs:(n0+m+1)*xs])
+			for k := range g.K {
+				widen(grads[wk][(m*g.K+k)*vouts:], dy[(n0+m)*ys+k*oh*ow:], oh, ow, ph.wq)
 			}
-			Gemm(false, true, g.K, rows, cols, 1, dy[n*ys:(n+1)*ys], cols, col, cols, beta, parts[c], rows)
-			beta = 1
 		}
+		pl.mul(g.K, taps, (n1-n0)*vouts, 1, stackedGrads[T]{g.K, vouts, grads[wk]}, stackedPhasedPatchesT[T]{ph, imgs[wk]}, 0, parts[c], taps)
 	})
 	for _, p := range parts[1:] {
 		for i, v := range p {

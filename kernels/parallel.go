@@ -33,11 +33,34 @@ func parallel(n, nw int, f func(w, i int)) {
 	wg.Wait()
 }
 
-// scratch returns nw buffers of size elements each.
-func scratch[T Float](nw, size int) [][]T {
-	bufs := make([][]T, nw)
-	for i := range bufs {
-		bufs[i] = make([]T, size)
+// Scratch buffers are recycled across calls, so that a training step does
+// not allocate its convolution workspace afresh each time.
+var (
+	pool32, pool64 sync.Pool // of *[]float32, *[]float64
+)
+
+// scratch returns nw buffers of size elements each, with arbitrary contents,
+// and the function that gives them back for reuse; no buffer may be used
+// after release.
+func scratch[T Float](nw, size int) (bufs [][]T, release func()) {
+	pool := &pool64
+	var z T
+	if _, ok := any(z).(float32); ok {
+		pool = &pool32
 	}
-	return bufs
+	held := make([]*[]T, nw)
+	bufs = make([][]T, nw)
+	for i := range bufs {
+		b, _ := pool.Get().(*[]T)
+		if b == nil || cap(*b) < size {
+			s := make([]T, size)
+			b = &s
+		}
+		held[i], bufs[i] = b, (*b)[:size]
+	}
+	return bufs, func() {
+		for _, b := range held {
+			pool.Put(b)
+		}
+	}
 }

@@ -21,7 +21,7 @@ func NewDense(ps *Params, name string, in, out int, gain float64, rng *rand.Rand
 
 // Apply returns x·W + b.
 func (d *Dense) Apply(g *Graph, x *Node) *Node {
-	return g.AddRow(g.MatMul(x, g.Param(d.W)), g.Param(d.B))
+	return g.Affine(x, g.Param(d.W), g.Param(d.B))
 }
 
 // Conv is a 2-D convolution with bias: y[n,k] = b[k] + Σ_c w[k,c] ⋆ x[n,c],

@@ -52,22 +52,13 @@ func (g *Graph) Shift(a *Node, c float32) *Node {
 	return g.wrap("shift", n, err)
 }
 
-// MatMul returns the matrix product a·b of (m,k) and (k,n) nodes.
-func (g *Graph) MatMul(a, b *Node) *Node {
-	if !g.ok("matmul", a, b) {
+// Affine returns x·w + b for x (B, In), w (In, Out) and b (Out).
+func (g *Graph) Affine(x, w, b *Node) *Node {
+	if !g.ok("affine", x, w, b) {
 		return nil
 	}
-	n, err := gorgonia.Mul(a, b)
-	return g.wrap("matmul", n, err)
-}
-
-// AddRow adds the vector v (n) to every row of a (m, n).
-func (g *Graph) AddRow(a, v *Node) *Node {
-	if !g.ok("addrow", a, v) {
-		return nil
-	}
-	n, err := gorgonia.BroadcastAdd(a, v, nil, []byte{0})
-	return g.wrap("addrow", n, err)
+	n, err := Affine(x, w, b)
+	return g.wrap("affine", n, err)
 }
 
 // unary applies a gorgonia unary op with sticky errors.
@@ -102,7 +93,7 @@ func (g *Graph) Sigmoid(a *Node) *Node { return g.unary("sigmoid", gorgonia.Sigm
 func (g *Graph) Tanh(a *Node) *Node { return g.unary("tanh", gorgonia.Tanh, a) }
 
 // ReLU returns max(a, 0) elementwise.
-func (g *Graph) ReLU(a *Node) *Node { return g.unary("relu", gorgonia.Rectify, a) }
+func (g *Graph) ReLU(a *Node) *Node { return g.unary("relu", ReLU, a) }
 
 // ELU returns a for a > 0 and eᵃ − 1 otherwise (Clevert et al. 2016, α = 1).
 func (g *Graph) ELU(a *Node) *Node { return g.unary("elu", ELU, a) }
@@ -224,4 +215,24 @@ func (g *Graph) DiscretizedLogistic(x, loc, logScale *Node, bins int) *Node {
 	}
 	n, err := DiscretizedLogisticLogProb(x, loc, logScale, bins)
 	return g.wrap("discretized-logistic", n, err)
+}
+
+// BernoulliLogLik returns Σᵢ xᵢℓᵢ − softplus(ℓᵢ) per example (B) for logits
+// and targets of shape (B, ...).
+func (g *Graph) BernoulliLogLik(logits, x *Node) *Node {
+	if !g.ok("bernoulli-loglik", logits, x) {
+		return nil
+	}
+	n, err := BernoulliLogLik(logits, x)
+	return g.wrap("bernoulli-loglik", n, err)
+}
+
+// GaussianKL returns KL(N(μ, diag e^v) ‖ N(0, I)) per example (B) for μ and
+// log-variances v of shape (B, ...).
+func (g *Graph) GaussianKL(mu, logVar *Node) *Node {
+	if !g.ok("gaussian-kl", mu, logVar) {
+		return nil
+	}
+	n, err := GaussianKL(mu, logVar)
+	return g.wrap("gaussian-kl", n, err)
 }

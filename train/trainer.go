@@ -223,26 +223,11 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 	}
 	defer mf.Close()
 
-	obj, err := t.Model.Objective(t.cfg.Batch)
+	sess, err := t.newSession()
 	if err != nil {
-		return fmt.Errorf("build objective: %w", err)
+		return err
 	}
-	g := obj.Graph()
-	lossOut := g.Output(obj.Loss())
-	metricNames := make([]string, 0, len(obj.Metrics()))
-	metricOuts := map[string]*nn.Output{}
-	for name, n := range obj.Metrics() {
-		metricNames = append(metricNames, name)
-		metricOuts[name] = g.Output(n)
-	}
-	sort.Strings(metricNames)
-	prog, err := g.Compile(obj.Loss())
-	if err != nil {
-		return fmt.Errorf("compile objective: %w", err)
-	}
-	defer prog.Close()
-	params := prog.Params()
-	grads := make([][]float32, len(params))
+	defer sess.prog.Close()
 
 	var bar *progressbar.ProgressBar
 	if t.Progress != nil && t.step < t.cfg.Steps {
@@ -283,44 +268,24 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 			return err
 		}
 		progress := float64(t.step) / float64(t.cfg.Steps)
-		x := t.Batches.Batch(t.step)
-		x = t.Mollifier.Apply(x, progress, t.rng)
-		if t.Prepare != nil {
-			t.Prepare(x, t.rng)
+		loss, norm, clipped, err := t.takeStep(sess)
+		if err != nil {
+			return err
 		}
-		if err := obj.Feed(x, t.rng); err != nil {
-			return fmt.Errorf("step %d: %w", t.step+1, err)
-		}
-		if err := prog.Run(); err != nil {
-			return fmt.Errorf("step %d: %w", t.step+1, err)
-		}
-		loss := lossOut.Scalar()
-		for i := range params {
-			grads[i] = prog.Grad(i)
-		}
-		norm := GradNorm(grads)
-		t.step++
 		if !finite(loss) || !finite(norm) {
-			t.skipped++
-			t.streak++
 			if t.streak > t.cfg.MaxSkips {
 				return fmt.Errorf("%w: %d consecutive steps up to step %d had a non-finite loss (%v) or gradient norm (%v); try a lower --lr or a stronger clip",
 					ErrDiverged, t.streak, t.step, loss, norm)
 			}
 		} else {
-			t.streak = 0
-			scale := ClipScale(norm, t.cfg.ClipNorm)
-			if scale < 1 {
+			if clipped {
 				w.Clipped++
 			}
-			t.opt.Step(params, grads, t.cfg.LR, scale)
-			t.updates++
-			t.ema.Update(t.Model.Params(), t.updates)
 			w.N++
 			w.add("loss", loss)
 			w.add("grad_norm", norm)
-			for _, name := range metricNames {
-				w.add(name, metricOuts[name].Scalar())
+			for _, name := range sess.names {
+				w.add(name, sess.metrics[name].Scalar())
 			}
 		}
 		t.elapsed = elapsed0 + time.Since(start).Seconds()
@@ -362,3 +327,122 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// session is a model's training graph, compiled and ready to take steps.
+type session struct {
+	obj     Objective
+	prog    *nn.Program
+	loss    *nn.Output
+	metrics map[string]*nn.Output
+	names   []string // metric names, sorted
+	params  []*nn.Param
+	grads   [][]float32
+}
+
+func (t *Trainer) newSession() (*session, error) {
+	obj, err := t.Model.Objective(t.cfg.Batch)
+	if err != nil {
+		return nil, fmt.Errorf("build objective: %w", err)
+	}
+	g := obj.Graph()
+	s := &session{obj: obj, loss: g.Output(obj.Loss()), metrics: map[string]*nn.Output{}}
+	for name, n := range obj.Metrics() {
+		s.names = append(s.names, name)
+		s.metrics[name] = g.Output(n)
+	}
+	sort.Strings(s.names)
+	if s.prog, err = g.Compile(obj.Loss()); err != nil {
+		return nil, fmt.Errorf("compile objective: %w", err)
+	}
+	s.params = s.prog.Params()
+	s.grads = make([][]float32, len(s.params))
+	return s, nil
+}
+
+// takeStep runs training step t.step + 1: the batch, mollified and prepared,
+// through the loss and its gradient, then, when both are finite, one clipped
+// optimizer update and the EMA; otherwise the step is counted as skipped.
+// It returns the loss, the gradient norm and whether it was clipped.
+func (t *Trainer) takeStep(s *session) (loss, norm float64, clipped bool, err error) {
+	x := t.Batches.Batch(t.step)
+	x = t.Mollifier.Apply(x, float64(t.step)/float64(t.cfg.Steps), t.rng)
+	if t.Prepare != nil {
+		t.Prepare(x, t.rng)
+	}
+	if err := s.obj.Feed(x, t.rng); err != nil {
+		return 0, 0, false, fmt.Errorf("step %d: %w", t.step+1, err)
+	}
+	if err := s.prog.Run(); err != nil {
+		return 0, 0, false, fmt.Errorf("step %d: %w", t.step+1, err)
+	}
+	loss = s.loss.Scalar()
+	for i := range s.params {
+		s.grads[i] = s.prog.Grad(i)
+	}
+	norm = GradNorm(s.grads)
+	t.step++
+	if !finite(loss) || !finite(norm) {
+		t.skipped++
+		t.streak++
+		return loss, norm, false, nil
+	}
+	t.streak = 0
+	scale := ClipScale(norm, t.cfg.ClipNorm)
+	t.opt.Step(s.params, s.grads, t.cfg.LR, scale)
+	t.updates++
+	t.ema.Update(t.Model.Params(), t.updates)
+	return loss, norm, scale < 1, nil
+}
+
+// TimeSteps takes n training steps exactly as Run does, without writing
+// anything, and returns the wall time of each: the benchmark of a step.
+func (t *Trainer) TimeSteps(n int) ([]time.Duration, error) {
+	t.init()
+	s, err := t.newSession()
+	if err != nil {
+		return nil, err
+	}
+	defer s.prog.Close()
+	ds := make([]time.Duration, n)
+	for i := range ds {
+		t0 := time.Now()
+		if _, _, _, err := t.takeStep(s); err != nil {
+			return nil, err
+		}
+		ds[i] = time.Since(t0)
+	}
+	return ds, nil
+}
+
+// TimeForward evaluates the loss (no gradient) n times on training batches
+// and returns the wall time of each: the benchmark of a forward pass.
+func (t *Trainer) TimeForward(n int) ([]time.Duration, error) {
+	t.init()
+	obj, err := t.Model.Objective(t.cfg.Batch)
+	if err != nil {
+		return nil, err
+	}
+	g := obj.Graph()
+	g.Output(obj.Loss())
+	prog, err := g.Compile(nil)
+	if err != nil {
+		return nil, err
+	}
+	defer prog.Close()
+	ds := make([]time.Duration, n)
+	for i := range ds {
+		t0 := time.Now()
+		x := t.Batches.Batch(i)
+		if t.Prepare != nil {
+			t.Prepare(x, t.rng)
+		}
+		if err := obj.Feed(x, t.rng); err != nil {
+			return nil, err
+		}
+		if err := prog.Run(); err != nil {
+			return nil, err
+		}
+		ds[i] = time.Since(t0)
+	}
+	return ds, nil
+}

@@ -18,6 +18,7 @@ type Config struct {
 	Arch       string  `json:"arch"`       // "conv", the single-latent conv VAE (default)
 	Latent     int     `json:"latent"`     // latent dimensions; default 32
 	Width      int     `json:"width"`      // channels of the first conv layer; default 32
+	Activation string  `json:"activation"` // hidden units: "elu" (default) or "relu"
 	Likelihood string  `json:"likelihood"` // bernoulli (default), logistic or gaussian
 	Beta       float64 `json:"beta"`       // β, the KL weight of the ELBO; default 1
 	IWAE       int     `json:"iwae"`       // K > 1: train on the IWAE bound with K samples; default 1 (ELBO)
@@ -37,6 +38,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Width == 0 {
 		c.Width = 32
+	}
+	if c.Activation == "" {
+		c.Activation = "elu"
 	}
 	if c.Likelihood == "" {
 		c.Likelihood = Bernoulli
@@ -60,6 +64,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("vae: latent must be ≥ 1, got %d", c.Latent)
 	case c.Width < 1:
 		return fmt.Errorf("vae: width must be ≥ 1, got %d", c.Width)
+	case c.Activation != "elu" && c.Activation != "relu":
+		return fmt.Errorf("vae: unknown activation %q (known: elu, relu)", c.Activation)
 	case c.Likelihood != Bernoulli && c.Likelihood != Logistic && c.Likelihood != Gaussian:
 		return fmt.Errorf("vae: unknown likelihood %q (known: bernoulli, logistic, gaussian)", c.Likelihood)
 	case c.Beta < 0:
@@ -74,4 +80,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("vae: image height and width must be multiples of 4, got %dx%d", c.H, c.W)
 	}
 	return nil
+}
+
+// RefVAE is the configuration of refvae, the fixed reference model that
+// `genmodel bench` and bench/torch_refvae.py time: the conv VAE with ReLU
+// units, 32 latents and width 32 on 1×28×28 binary images (its μ and log σ²
+// heads are one dense layer of 64 outputs, the same map as two of 32).
+func RefVAE() Config {
+	return Config{Arch: "conv", Latent: 32, Width: 32, Activation: "relu", Likelihood: Bernoulli, Beta: 1, IWAE: 1, C: 1, H: 28, W: 28}
 }

@@ -24,7 +24,7 @@ func (m *Model) logLikelihood(g *nn.Graph, x, out *nn.Node) *nn.Node {
 		quad := g.Mul(g.Square(diff), g.Exp(g.Neg(logVar)))
 		return g.Scale(g.SumPerExample(g.Shift(g.Add(logVar, quad), float32(math.Log(2*math.Pi)))), -0.5)
 	default:
-		return g.SumPerExample(g.Sub(g.Mul(x, out), g.Softplus(out)))
+		return g.BernoulliLogLik(out, x)
 	}
 }
 

@@ -9,12 +9,12 @@ import (
 
 // Model is the single-latent convolutional VAE:
 //
-//	encoder  x (C,H,W) → conv3×3/2 (Width) → ELU → conv3×3/2 (2·Width) → ELU
+//	encoder  x (C,H,W) → conv3×3/2 (Width) → act → conv3×3/2 (2·Width) → act
 //	         → flatten → dense → (μ, log σ²) ∈ R^Latent × R^Latent
-//	decoder  z → dense → ELU → (2·Width, H/4, W/4) → upsample ×2 → conv3×3 (Width)
-//	         → ELU → upsample ×2 → conv3×3 → likelihood parameters (P·C, H, W)
+//	decoder  z → dense → act → (2·Width, H/4, W/4) → upsample ×2 → conv3×3 (Width)
+//	         → act → upsample ×2 → conv3×3 → likelihood parameters (P·C, H, W)
 //
-// with P = 1 output map per channel for the Bernoulli likelihood (logits) and
+// with act ELU or ReLU, and P = 1 output map per channel for the Bernoulli likelihood (logits) and
 // P = 2 for the logistic and Gaussian ones (location, log-scale or log-variance).
 type Model struct {
 	cfg           Config
@@ -71,8 +71,8 @@ func outMaps(likelihood string) int {
 
 // encode returns μ and log σ² (B, Latent) of q(z|x) for x (B, C, H, W).
 func (m *Model) encode(g *nn.Graph, x *nn.Node) (mu, logVar *nn.Node) {
-	h := g.ELU(m.enc1.Apply(g, x))
-	h = g.ELU(m.enc2.Apply(g, h))
+	h := m.act(g, m.enc1.Apply(g, x))
+	h = m.act(g, m.enc2.Apply(g, h))
 	if h == nil {
 		return nil, nil
 	}
@@ -90,8 +90,16 @@ func (m *Model) decode(g *nn.Graph, z *nn.Node) *nn.Node {
 		return nil
 	}
 	b, w := z.Shape()[0], m.cfg.Width
-	h := g.ELU(m.decIn.Apply(g, z))
+	h := m.act(g, m.decIn.Apply(g, z))
 	h = g.Reshape(h, b, 2*w, m.cfg.H/4, m.cfg.W/4)
-	h = g.ELU(m.dec1.Apply(g, g.Upsample(h, 2)))
+	h = m.act(g, m.dec1.Apply(g, g.Upsample(h, 2)))
 	return m.decOut.Apply(g, g.Upsample(h, 2))
+}
+
+// act is the hidden units' activation.
+func (m *Model) act(g *nn.Graph, x *nn.Node) *nn.Node {
+	if m.cfg.Activation == "relu" {
+		return g.ReLU(x)
+	}
+	return g.ELU(x)
 }

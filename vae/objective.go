@@ -30,7 +30,7 @@ func (m *Model) buildPosterior(g *nn.Graph, batch, k int) *posterior {
 		eps: g.Input("eps", batch*k, c.Latent),
 	}
 	mu, logVar := m.encode(g, p.x)
-	p.kl = g.Scale(g.Sum(g.Shift(g.Sub(g.Add(g.Square(mu), g.Exp(logVar)), logVar), -1), 1), 0.5)
+	p.kl = g.GaussianKL(mu, logVar)
 	target := p.x
 	if k > 1 {
 		mu, logVar, target = g.RepeatRows(mu, k), g.RepeatRows(logVar, k), g.RepeatRows(p.x, k)

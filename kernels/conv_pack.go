@@ -1,0 +1,174 @@
+package kernels
+
+// The convolutions are matrix products whose operands are views of images
+// and gradients; these types pack them straight into the GEMM's panels, so
+// that no im2col matrix is ever written. With R = C·KH·KW filter taps,
+// r = (c·KH + p)·KW + q a tap and (i, jj) an output pixel, the im2col matrix
+// of image n is
+//
+//	col_n[r, (i, jj)] = x[n, c, i·SH − PH + p, jj·SW − PW + q]   (0 in the padding).
+//
+// To make every row of col_n a contiguous run of memory, the image is first
+// zero-padded and split into its SH×SW stride phases (see phasedGeom): in
+// phase (p mod SH, q mod SW) tap r of pixel (i, jj) sits at a fixed offset
+// plus i·Wq + jj, where Wq is the phase width. The products then run over a
+// virtual grid of OutH × Wq pixels, whose columns jj ≥ OutW are discarded
+// (outputs) or zero (gradients); a stride-1 3×3 convolution of a 14×14 image
+// computes 16 columns per row instead of 14, in exchange for plain copies.
+
+// phasedGeom lays out an image padded by (PH, PW) and split into phases:
+// phase (a, b) of channel c holds padded pixel (a + SH·u, b + SW·v) at
+// ((a·SW + b)·C + c)·Hq·Wq + u·Wq + v.
+type phasedGeom struct {
+	g      ConvGeom
+	hq, wq int   // phase height and width
+	size   int   // elements of one phased image, with slack for overruns
+	taps   []int // where the run of each tap starts (see newPhasedGeom)
+}
+
+func newPhasedGeom(g ConvGeom) phasedGeom {
+	hp, wp := g.H+2*g.PH, g.W+2*g.PW
+	ph := phasedGeom{g: g, hq: (hp + g.SH - 1) / g.SH, wq: (wp + g.SW - 1) / g.SW}
+	// The last tap's run may read past its plane by (KW−1)/SW elements into
+	// garbage columns; the slack keeps those reads inside the buffer.
+	ph.size = g.SH*g.SW*g.C*ph.hq*ph.wq + ph.wq
+	// Virtual pixel (i, jj) of tap r = (c·KH + p)·KW + q is at
+	// taps[r] + i·Wq + jj.
+	ph.taps = make([]int, g.C*g.KH*g.KW)
+	for r := range ph.taps {
+		c, p, q := r/(g.KH*g.KW), (r/g.KW)%g.KH, r%g.KW
+		phase := (p%g.SH)*g.SW + q%g.SW
+		ph.taps[r] = (phase*g.C+c)*ph.hq*ph.wq + (p/g.SH)*ph.wq + q/g.SW
+	}
+	return ph
+}
+
+// outs is the number of virtual output pixels, OutH·Wq.
+func (ph phasedGeom) outs() int { return ph.g.OutH() * ph.wq }
+
+// fillPhased writes the phased image of x (C, H, W) into dst (ph.size elements).
+func fillPhased[T Float](ph phasedGeom, dst, x []T) {
+	g := ph.g
+	clear(dst)
+	plane := ph.hq * ph.wq
+	for c := range g.C {
+		for ih := range g.H {
+			src := x[(c*g.H+ih)*g.W : (c*g.H+ih+1)*g.W]
+			a, u := (ih+g.PH)%g.SH, (ih+g.PH)/g.SH
+			if g.SW == 1 {
+				copy(dst[(a*g.C+c)*plane+u*ph.wq+g.PW:], src)
+				continue
+			}
+			for iw, v := range src {
+				b, w := (iw+g.PW)%g.SW, (iw+g.PW)/g.SW
+				dst[((a*g.SW+b)*g.C+c)*plane+u*ph.wq+w] = v
+			}
+		}
+	}
+}
+
+// phasedPatches is col_n over the virtual grid, read from one phased image:
+// the B operand (R × OutH·Wq) of the forward product w · col_n.
+type phasedPatches[T Float] struct {
+	ph  phasedGeom
+	img []T
+}
+
+func (b phasedPatches[T]) packB(dst []T, p0, kc, j0, nc, nr int) {
+	for s := 0; s*nr < nc; s++ {
+		panel := dst[s*kc*nr : (s+1)*kc*nr]
+		cols := min(nr, nc-s*nr)
+		for t := range kc {
+			d := panel[t*nr : (t+1)*nr]
+			copy(d[:cols], b.img[b.ph.taps[p0+t]+j0+s*nr:])
+			clear(d[cols:])
+		}
+	}
+}
+
+// stackedPhasedPatchesT is col_nᵀ over the virtual grid for consecutive
+// images stacked (image m of the stack at imgs[m·size:]): the B operand
+// (rows m·OutH·Wq + j, columns r) of the filter gradient dw = Σ_n dy_n·col_nᵀ.
+type stackedPhasedPatchesT[T Float] struct {
+	ph   phasedGeom
+	imgs []T
+}
+
+func (b stackedPhasedPatchesT[T]) packB(dst []T, p0, kc, j0, nc, nr int) {
+	const block = 16 // pixels per pass: their panel rows stay in L1 across the taps
+	outs := b.ph.outs()
+	for s := 0; s*nr < nc; s++ {
+		panel := dst[s*kc*nr : (s+1)*kc*nr]
+		cols := min(nr, nc-s*nr)
+		offs := b.ph.taps[j0+s*nr : j0+s*nr+cols]
+		m, j := p0/outs, p0%outs
+		for t := 0; t < kc; {
+			run := min(kc-t, outs-j, block)
+			img := b.imgs[m*b.ph.size+j:]
+			for rr, off := range offs {
+				for u, v := range img[off : off+run] {
+					panel[(t+u)*nr+rr] = v
+				}
+			}
+			for u := range run {
+				clear(panel[(t+u)*nr+cols : (t+u+1)*nr])
+			}
+			t, j = t+run, j+run
+			if j == outs {
+				m, j = m+1, 0
+			}
+		}
+	}
+}
+
+// stackedGrads is the output gradients of consecutive images over the
+// virtual grid side by side (gradient m at dys[m·K·outs:], (K, outs)): the A
+// operand (rows k, columns m·outs + j) of the filter gradient.
+type stackedGrads[T Float] struct {
+	k, outs int
+	dys     []T
+}
+
+func (a stackedGrads[T]) packA(dst []T, i0, mc, p0, kc, mr int) {
+	for r := 0; r*mr < mc; r++ {
+		panel := dst[r*kc*mr : (r+1)*kc*mr]
+		rows := min(mr, mc-r*mr)
+		for i := range rows {
+			k := i0 + r*mr + i
+			m, j := p0/a.outs, p0%a.outs
+			for t := 0; t < kc; {
+				run := min(kc-t, a.outs-j)
+				for u, v := range a.dys[(m*a.k+k)*a.outs+j:][:run] {
+					panel[(t+u)*mr+i] = v
+				}
+				t, m, j = t+run, m+1, 0
+			}
+		}
+		for i := rows; i < mr; i++ {
+			for t := range kc {
+				panel[t*mr+i] = 0
+			}
+		}
+	}
+}
+
+// widen copies rows of width ow from src (rows·ow) into rows of width wq
+// of dst (rows·wq), zeroing the extra columns.
+func widen[T Float](dst, src []T, rows, ow, wq int) {
+	for i := range rows {
+		d := dst[i*wq : (i+1)*wq]
+		copy(d, src[i*ow:(i+1)*ow])
+		clear(d[ow:])
+	}
+}
+
+// narrow copies the first ow columns of each row of width wq of src into
+// rows of width ow of dst, adding b.
+func narrow[T Float](dst, src []T, rows, ow, wq int, b T) {
+	for i := range rows {
+		d := dst[i*ow : (i+1)*ow]
+		for j, v := range src[i*wq : i*wq+ow] {
+			d[j] = v + b
+		}
+	}
+}

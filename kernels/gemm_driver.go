@@ -1,0 +1,233 @@
+package kernels
+
+import (
+	"sync"
+)
+
+// gemmPlan multiplies matrices in the layered scheme of Goto & van de Geijn
+// (2008) as BLIS organises it (Van Zee & van de Geijn 2015):
+//
+//	for jc over n in steps of nc:            B block kc×nc packed into nr-wide panels
+//	  for pc over k in steps of kc:
+//	    for ic over m in steps of mc:        A block mc×kc packed into mr-high panels
+//	      for jr, ir over the block:         micro-kernel: an mr×nr tile of C,
+//	                                         Σ over kc of rank-1 updates in registers
+//
+// The operands are packed through operandA and operandB, so that an operand
+// need not exist as a matrix: the convolutions pack image patches straight
+// from the image (implicit im2col). Every element of C is accumulated over k
+// in the same order whatever the tile it falls in, so results do not depend
+// on how C is split between goroutines.
+type gemmPlan[T Float] struct {
+	kerns      []microKernel[T] // one family: the same nr, rows mr in decreasing order
+	mc, kc, nc int              // block sizes; mc a multiple of every mr, nc of nr
+	pool       sync.Pool
+}
+
+// The plans in use: float32 on the best micro-kernels of this CPU, float64
+// (for gradient checks) on the portable ones.
+var (
+	plan32 = newPlan(kernelSets()[0]...)
+	plan64 = newPlan(goKernels[float64](4)...)
+)
+
+// newPlan returns a plan over a family of kernels sharing nr, whose mr all
+// divide 144.
+func newPlan[T Float](kerns ...microKernel[T]) *gemmPlan[T] {
+	nr := kerns[0].nr
+	p := &gemmPlan[T]{kerns: kerns, mc: 144, kc: 256, nc: nr * (1024 / nr)}
+	p.pool.New = func() any { return new(packBuffers[T]) }
+	return p
+}
+
+// pick returns the kernel expected to be fastest on m rows of C: the least
+// ⌈m/mr⌉·mr/speed, the rows it computes (padding included) over its speed.
+// So 32 rows run on 8-row tiles rather than on 12-row ones with a ragged
+// last tile, and a single row on 4-row tiles.
+func (p *gemmPlan[T]) pick(m int) microKernel[T] {
+	cost := func(k microKernel[T]) float64 { return float64((m+k.mr-1)/k.mr*k.mr) / k.speed }
+	best := p.kerns[0]
+	for _, k := range p.kerns[1:] {
+		if cost(k) < cost(best) {
+			best = k
+		}
+	}
+	return best
+}
+
+// planOf is the plan for element type T.
+func planOf[T Float]() *gemmPlan[T] {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return any(plan32).(*gemmPlan[T])
+	}
+	return any(plan64).(*gemmPlan[T])
+}
+
+// operandA is the left factor of a product, an m×k matrix. packA copies its
+// mc×kc block at (i0, p0) into dst as ⌈mc/mr⌉ panels, each kc columns of mr
+// consecutive values: panel r holds A[i0 + r·mr + i, p0 + p] at
+// (r·kc + p)·mr + i, zero past row mc.
+type operandA[T Float] interface {
+	packA(dst []T, i0, mc, p0, kc, mr int)
+}
+
+// operandB is the right factor of a product, a k×n matrix. packB copies its
+// kc×nc block at (p0, j0) into dst as ⌈nc/nr⌉ panels, each kc rows of nr
+// consecutive values: panel s holds B[p0 + p, j0 + s·nr + j] at
+// (s·kc + p)·nr + j, zero past column nc.
+type operandB[T Float] interface {
+	packB(dst []T, p0, kc, j0, nc, nr int)
+}
+
+// packBuffers holds the packed A and B blocks of one goroutine.
+type packBuffers[T Float] struct{ a, b []T }
+
+// mul computes C = alpha·A·B + beta·C on the calling goroutine, for A m×k,
+// B k×n and C m×n with row stride ldc. beta = 0 does not read C.
+func (p *gemmPlan[T]) mul(m, n, k int, alpha T, a operandA[T], b operandB[T], beta T, c []T, ldc int) {
+	p.mulWith(p.pick(m), m, n, k, alpha, a, b, beta, c, ldc)
+}
+
+// mulWith is mul on the given kernel of the plan's family.
+func (p *gemmPlan[T]) mulWith(kern microKernel[T], m, n, k int, alpha T, a operandA[T], b operandB[T], beta T, c []T, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if alpha == 0 || k == 0 {
+		scaleRows(m, n, beta, c, ldc)
+		return
+	}
+	mr, nr := kern.mr, kern.nr
+	buf := p.pool.Get().(*packBuffers[T])
+	defer p.pool.Put(buf)
+	buf.a = grow(buf.a, p.mc*p.kc)
+	buf.b = grow(buf.b, p.nc*p.kc)
+	var tile [maxMR * maxNR]T
+	for jc := 0; jc < n; jc += p.nc {
+		nc := min(p.nc, n-jc)
+		for pc := 0; pc < k; pc += p.kc {
+			kc := min(p.kc, k-pc)
+			b.packB(buf.b, pc, kc, jc, nc, nr)
+			bet := beta
+			if pc > 0 {
+				bet = 1
+			}
+			for ic := 0; ic < m; ic += p.mc {
+				mc := min(p.mc, m-ic)
+				a.packA(buf.a, ic, mc, pc, kc, mr)
+				for jr := 0; jr < nc; jr += nr {
+					bp := buf.b[jr*kc : (jr+nr)*kc]
+					nn := min(nr, nc-jr)
+					for ir := 0; ir < mc; ir += mr {
+						ap := buf.a[ir*kc : (ir+mr)*kc]
+						mm := min(mr, mc-ir)
+						ci := (ic+ir)*ldc + jc + jr
+						if mm == mr && nn == nr {
+							kern.run(kc, ap, bp, c[ci:], ldc, alpha, bet)
+							continue
+						}
+						// An edge tile: compute it whole into tile, keep the part
+						// inside C, combined exactly as the kernel would.
+						kern.run(kc, ap, bp, tile[:], nr, 1, 0)
+						for i := range mm {
+							row := c[ci+i*ldc : ci+i*ldc+nn]
+							for j := range row {
+								row[j] = scaleAdd(alpha, tile[i*nr+j], bet, row[j])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// scaleAdd returns alpha·t + beta·c rounded as the kernels round it: the two
+// products to T first, then the sum; beta = 0 ignores c (even NaN).
+func scaleAdd[T Float](alpha, t, beta, c T) T {
+	if beta == 0 {
+		return T(alpha * t)
+	}
+	return T(alpha*t) + T(beta*c)
+}
+
+// scaleRows sets C = beta·C for the m×n matrix C (zero when beta is 0).
+func scaleRows[T Float](m, n int, beta T, c []T, ldc int) {
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+func grow[T Float](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// matrix is a stored matrix operand: element (i, j) at s[i·ld + j], or at
+// s[j·ld + i] when trans (the operand is then the transpose of what is
+// stored).
+type matrix[T Float] struct {
+	s     []T
+	ld    int
+	trans bool
+}
+
+func (a matrix[T]) packA(dst []T, i0, mc, p0, kc, mr int) {
+	for r := 0; r*mr < mc; r++ {
+		panel := dst[r*kc*mr : (r+1)*kc*mr]
+		rows := min(mr, mc-r*mr)
+		if a.trans {
+			for p := range kc {
+				d := panel[p*mr : (p+1)*mr]
+				copy(d, a.s[(p0+p)*a.ld+i0+r*mr:][:rows])
+				clear(d[rows:])
+			}
+			continue
+		}
+		for i := range rows {
+			for p, v := range a.s[(i0+r*mr+i)*a.ld+p0:][:kc] {
+				panel[p*mr+i] = v
+			}
+		}
+		for i := rows; i < mr; i++ {
+			for p := range kc {
+				panel[p*mr+i] = 0
+			}
+		}
+	}
+}
+
+func (b matrix[T]) packB(dst []T, p0, kc, j0, nc, nr int) {
+	for s := 0; s*nr < nc; s++ {
+		panel := dst[s*kc*nr : (s+1)*kc*nr]
+		cols := min(nr, nc-s*nr)
+		if !b.trans {
+			for p := range kc {
+				d := panel[p*nr : (p+1)*nr]
+				copy(d, b.s[(p0+p)*b.ld+j0+s*nr:][:cols])
+				clear(d[cols:])
+			}
+			continue
+		}
+		for j := range cols {
+			for p, v := range b.s[(j0+s*nr+j)*b.ld+p0:][:kc] {
+				panel[p*nr+j] = v
+			}
+		}
+		for j := cols; j < nr; j++ {
+			for p := range kc {
+				panel[p*nr+j] = 0
+			}
+		}
+	}
+}

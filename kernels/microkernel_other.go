@@ -1,0 +1,6 @@
+//go:build !amd64
+
+package kernels
+
+// kernelSets lists the float32 micro-kernel families: the portable one only.
+func kernelSets() [][]microKernel[float32] { return [][]microKernel[float32]{goKernels[float32](16)} }
