@@ -34,9 +34,10 @@ func convForward[T Float](g ConvGeom, x, w, bias, y []T) {
 	outs, release2 := scratch[T](nw, g.K*vouts)
 	defer release2()
 	pl := planOf[T]()
+	wp := pl.prepack(matrix[T]{w, taps, false}, g.K, taps)
 	parallel(g.N, nw, func(wk, n int) {
 		fillPhased(ph, imgs[wk], x[n*xs:(n+1)*xs])
-		pl.mul(g.K, vouts, taps, 1, matrix[T]{w, taps, false}, phasedPatches[T]{ph, imgs[wk]}, 0, outs[wk], vouts)
+		pl.mul(g.K, vouts, taps, 1, wp, phasedPatches[T]{ph, imgs[wk]}, 0, outs[wk], vouts)
 		for k := range g.K {
 			var b T
 			if bias != nil {
@@ -108,11 +109,12 @@ func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 //	dw[k,c,p,q] = Σ_{n,i,j} dy[n,k,i,j] · x[n, c, i·SH − PH + p, j·SW − PW + q]
 //	dbias[k]    = Σ_{n,i,j} dy[n,k,i,j]
 //
-// dw (K,C,KH,KW) and dbias (K) are overwritten; dbias may be nil. The batch
-// is cut into min(N, 8) contiguous chunks; each is one product
-// dw_chunk = [dy_n …] · [col_nᵀ …] over the virtual grid (the extra columns
-// of dy are zero), run in parallel; the chunk partials are then added, in
-// chunk order.
+// dw (K,C,KH,KW) and dbias (K) are overwritten; dbias may be nil. Over the
+// virtual grid of the phased images (see phasedGeom), dw[k, r] is the dot
+// product of the gradient row dy_n[k] (zero in the extra columns) with the
+// contiguous row of tap r, summed over n: the dot kernel computes these in
+// tiles, straight from memory. The batch is cut into min(N, 8) contiguous
+// chunks, run in parallel; the chunk partials are added in chunk order.
 func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
 	if err := checkConv(g, "conv2d backward filter", [4]string{"x", "dw", "dbias", "dy"}, x, dw, dbias, dy); err != nil {
 		return err
@@ -123,14 +125,16 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
 	chunks := min(g.N, filterChunks)
 	per := (g.N + chunks - 1) / chunks // images in the largest chunk
 	nw := workers(chunks)
+	dk := dotsOf[T]()
 	imgs, release := scratch[T](nw, per*ph.size)
 	defer release()
 	grads, release2 := scratch[T](nw, per*g.K*vouts)
 	defer release2()
-	parts, release3 := scratch[T](chunks-1, len(dw))
+	accs, release3 := scratch[T](nw, dk.ra*dk.rb*dk.lanes)
 	defer release3()
+	parts, release4 := scratch[T](chunks-1, len(dw))
+	defer release4()
 	parts = append([][]T{dw}, parts...)
-	pl := planOf[T]()
 	parallel(chunks, nw, func(wk, c int) {
 		n0, n1 := c*g.N/chunks, (c+1)*g.N/chunks
 		for m := range n1 - n0 {
@@ -139,7 +143,26 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
 				widen(grads[wk][(m*g.K+k)*vouts:], dy[(n0+m)*ys+k*oh*ow:], oh, ow, ph.wq)
 			}
 		}
-		pl.mul(g.K, taps, (n1-n0)*vouts, 1, stackedGrads[T]{g.K, vouts, grads[wk]}, stackedPhasedPatchesT[T]{ph, imgs[wk]}, 0, parts[c], taps)
+		acc, part := accs[wk], parts[c]
+		var a, b [dotRows][]T
+		for k0 := 0; k0 < g.K; k0 += dk.ra {
+			for r0 := 0; r0 < taps; r0 += dk.rb {
+				clear(acc)
+				// Rows past the edge repeat the last one; their sums are dropped.
+				for i := range dk.ra {
+					a[i] = grads[wk][min(k0+i, g.K-1)*vouts:]
+				}
+				for j := range dk.rb {
+					b[j] = imgs[wk][ph.taps[min(r0+j, taps-1)]:]
+				}
+				dk.run(vouts, n1-n0, g.K*vouts, ph.size, &a, &b, acc)
+				for i := range min(dk.ra, g.K-k0) {
+					for j := range min(dk.rb, taps-r0) {
+						part[(k0+i)*taps+r0+j] = reduceLanes(acc[(i*dk.rb+j)*dk.lanes:][:dk.lanes])
+					}
+				}
+			}
+		}
 	})
 	for _, p := range parts[1:] {
 		for i, v := range p {

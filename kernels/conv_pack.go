@@ -46,25 +46,37 @@ func newPhasedGeom(g ConvGeom) phasedGeom {
 // outs is the number of virtual output pixels, OutH·Wq.
 func (ph phasedGeom) outs() int { return ph.g.OutH() * ph.wq }
 
-// fillPhased writes the phased image of x (C, H, W) into dst (ph.size elements).
+// fillPhased writes the phased image of x (C, H, W) into dst (ph.size
+// elements). With stride 1 there is one phase, the padded image: its rows
+// are copied and only the padding is cleared.
 func fillPhased[T Float](ph phasedGeom, dst, x []T) {
 	g := ph.g
-	clear(dst)
 	plane := ph.hq * ph.wq
-	for c := range g.C {
-		for ih := range g.H {
-			src := x[(c*g.H+ih)*g.W : (c*g.H+ih+1)*g.W]
-			a, u := (ih+g.PH)%g.SH, (ih+g.PH)/g.SH
-			if g.SW == 1 {
-				copy(dst[(a*g.C+c)*plane+u*ph.wq+g.PW:], src)
-				continue
-			}
-			for iw, v := range src {
-				b, w := (iw+g.PW)%g.SW, (iw+g.PW)/g.SW
-				dst[((a*g.SW+b)*g.C+c)*plane+u*ph.wq+w] = v
+	if g.SH != 1 || g.SW != 1 {
+		clear(dst)
+		for c := range g.C {
+			for ih := range g.H {
+				a, u := (ih+g.PH)%g.SH, (ih+g.PH)/g.SH
+				for iw, v := range x[(c*g.H+ih)*g.W : (c*g.H+ih+1)*g.W] {
+					b, w := (iw+g.PW)%g.SW, (iw+g.PW)/g.SW
+					dst[((a*g.SW+b)*g.C+c)*plane+u*ph.wq+w] = v
+				}
 			}
 		}
+		return
 	}
+	for c := range g.C {
+		img := dst[c*plane : (c+1)*plane]
+		clear(img[:g.PH*ph.wq])
+		clear(img[(g.PH+g.H)*ph.wq:])
+		for ih := range g.H {
+			row := img[(g.PH+ih)*ph.wq : (g.PH+ih+1)*ph.wq]
+			clear(row[:g.PW])
+			copy(row[g.PW:], x[(c*g.H+ih)*g.W:(c*g.H+ih+1)*g.W])
+			clear(row[g.PW+g.W:])
+		}
+	}
+	clear(dst[g.C*plane:])
 }
 
 // phasedPatches is col_n over the virtual grid, read from one phased image:
@@ -82,72 +94,6 @@ func (b phasedPatches[T]) packB(dst []T, p0, kc, j0, nc, nr int) {
 			d := panel[t*nr : (t+1)*nr]
 			copy(d[:cols], b.img[b.ph.taps[p0+t]+j0+s*nr:])
 			clear(d[cols:])
-		}
-	}
-}
-
-// stackedPhasedPatchesT is col_nᵀ over the virtual grid for consecutive
-// images stacked (image m of the stack at imgs[m·size:]): the B operand
-// (rows m·OutH·Wq + j, columns r) of the filter gradient dw = Σ_n dy_n·col_nᵀ.
-type stackedPhasedPatchesT[T Float] struct {
-	ph   phasedGeom
-	imgs []T
-}
-
-func (b stackedPhasedPatchesT[T]) packB(dst []T, p0, kc, j0, nc, nr int) {
-	const block = 16 // pixels per pass: their panel rows stay in L1 across the taps
-	outs := b.ph.outs()
-	for s := 0; s*nr < nc; s++ {
-		panel := dst[s*kc*nr : (s+1)*kc*nr]
-		cols := min(nr, nc-s*nr)
-		offs := b.ph.taps[j0+s*nr : j0+s*nr+cols]
-		m, j := p0/outs, p0%outs
-		for t := 0; t < kc; {
-			run := min(kc-t, outs-j, block)
-			img := b.imgs[m*b.ph.size+j:]
-			for rr, off := range offs {
-				for u, v := range img[off : off+run] {
-					panel[(t+u)*nr+rr] = v
-				}
-			}
-			for u := range run {
-				clear(panel[(t+u)*nr+cols : (t+u+1)*nr])
-			}
-			t, j = t+run, j+run
-			if j == outs {
-				m, j = m+1, 0
-			}
-		}
-	}
-}
-
-// stackedGrads is the output gradients of consecutive images over the
-// virtual grid side by side (gradient m at dys[m·K·outs:], (K, outs)): the A
-// operand (rows k, columns m·outs + j) of the filter gradient.
-type stackedGrads[T Float] struct {
-	k, outs int
-	dys     []T
-}
-
-func (a stackedGrads[T]) packA(dst []T, i0, mc, p0, kc, mr int) {
-	for r := 0; r*mr < mc; r++ {
-		panel := dst[r*kc*mr : (r+1)*kc*mr]
-		rows := min(mr, mc-r*mr)
-		for i := range rows {
-			k := i0 + r*mr + i
-			m, j := p0/a.outs, p0%a.outs
-			for t := 0; t < kc; {
-				run := min(kc-t, a.outs-j)
-				for u, v := range a.dys[(m*a.k+k)*a.outs+j:][:run] {
-					panel[(t+u)*mr+i] = v
-				}
-				t, m, j = t+run, m+1, 0
-			}
-		}
-		for i := rows; i < mr; i++ {
-			for t := range kc {
-				panel[t*mr+i] = 0
-			}
 		}
 	}
 }

@@ -164,67 +164,30 @@ func unpackB(b operandB[float64], p0, rows, j0, cols, nr int) []float64 {
 	return out
 }
 
-// unpackA is unpackB for an A operand.
-func unpackA(a operandA[float64], i0, rows, p0, cols, mr int) []float64 {
-	buf := make([]float64, ((rows+mr-1)/mr)*mr*cols)
-	a.packA(buf, i0, rows, p0, cols, mr)
-	out := make([]float64, rows*cols)
-	for i := range rows {
-		for p := range cols {
-			out[i*cols+p] = buf[((i/mr)*cols+p)*mr+i%mr]
-		}
-	}
-	return out
-}
-
-// The convolution operands pack exactly the im2col matrices and gradients
-// they stand for, on the valid pixels of the virtual grid, for any block and
-// panel width.
-func TestConvOperandsPackIm2Col(t *testing.T) {
+// phasedPatches packs exactly the im2col matrix on the valid pixels of the
+// virtual grid, for any block and panel width.
+func TestPhasedPatchesPackIm2Col(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, g := range convCases() {
-		g.N = 3
+		g.N = 2
 		ph := newPhasedGeom(g)
 		x := randn(rng, g.XSize())
 		taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
-		imgs := make([]float64, 2*ph.size)
-		fillPhased(ph, imgs[:ph.size], x[1*g.C*g.H*g.W:2*g.C*g.H*g.W])
-		fillPhased(ph, imgs[ph.size:], x[2*g.C*g.H*g.W:])
-		cols := [][]float64{refIm2Col(g, x, 1), refIm2Col(g, x, 2)}
-		// check compares a packed block, rows taps × columns virtual pixels
-		// of the stacked images, with the im2col matrices.
-		check := func(name string, got []float64, r0, rows, j0, ncols int) {
-			for r := r0; r < r0+rows; r++ {
-				for j := j0; j < j0+ncols; j++ {
-					m, v := j/vouts, j%vouts
-					if i, jj := v/ph.wq, v%ph.wq; jj < ow && i < oh {
-						if want := cols[m][r*oh*ow+i*ow+jj]; got[(r-r0)*ncols+j-j0] != want {
-							t.Fatalf("%+v: %s[%d, %d] = %v, want %v", g, name, r, j, got[(r-r0)*ncols+j-j0], want)
+		img := make([]float64, ph.size)
+		fillPhased(ph, img, x[g.C*g.H*g.W:])
+		col := refIm2Col(g, x, 1)
+		for _, blk := range [][4]int{{0, taps, 0, vouts}, {taps / 3, taps - taps/3, vouts / 2, (vouts + 1) / 2}} {
+			r0, rows, j0, ncols := blk[0], blk[1], blk[2], blk[3]
+			for _, nr := range []int{1, 5, 16} {
+				got := unpackB(phasedPatches[float64]{ph, img}, r0, rows, j0, ncols, nr)
+				for r := r0; r < r0+rows; r++ {
+					for j := j0; j < j0+ncols; j++ {
+						if i, jj := j/ph.wq, j%ph.wq; jj < ow && i < oh {
+							if want := col[r*oh*ow+i*ow+jj]; got[(r-r0)*ncols+j-j0] != want {
+								t.Fatalf("%+v: patches[%d, %d] = %v, want %v", g, r, j, got[(r-r0)*ncols+j-j0], want)
+							}
 						}
 					}
-				}
-			}
-		}
-		for _, blk := range [][4]int{{0, taps, 0, vouts}, {taps / 3, taps - taps/3, vouts / 2, (vouts + 1) / 2}} {
-			for _, nr := range []int{1, 5, 16} {
-				got := unpackB(phasedPatches[float64]{ph, imgs[:ph.size]}, blk[0], blk[1], blk[2], blk[3], nr)
-				check("patches", got, blk[0], blk[1], blk[2], blk[3])
-			}
-			gotT := unpackB(stackedPhasedPatchesT[float64]{ph, imgs}, blk[2], 2*vouts-blk[2], blk[0], blk[1], 7)
-			got := make([]float64, len(gotT)) // back to rows taps × columns pixels
-			for p := range 2*vouts - blk[2] {
-				for r := range blk[1] {
-					got[r*(2*vouts-blk[2])+p] = gotT[p*blk[1]+r]
-				}
-			}
-			check("stacked patchesᵀ", got, blk[0], blk[1], blk[2], 2*vouts-blk[2])
-		}
-		dys := randn(rng, 2*g.K*vouts)
-		ga := unpackA(stackedGrads[float64]{g.K, vouts, dys}, 1, g.K-1, 3, 2*vouts-3, 3)
-		for k := 1; k < g.K; k++ {
-			for p := 3; p < 2*vouts; p++ {
-				if ga[(k-1)*(2*vouts-3)+p-3] != dys[((p/vouts)*g.K+k)*vouts+p%vouts] {
-					t.Fatalf("%+v: stacked gradients[%d, %d] wrong", g, k, p)
 				}
 			}
 		}

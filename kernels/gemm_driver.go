@@ -115,12 +115,17 @@ func (p *gemmPlan[T]) mulWith(kern microKernel[T], m, n, k int, alpha T, a opera
 			}
 			for ic := 0; ic < m; ic += p.mc {
 				mc := min(p.mc, m-ic)
-				a.packA(buf.a, ic, mc, pc, kc, mr)
+				pa := buf.a
+				if pre, ok := a.(*packedA[T]); ok && pre.mr == mr {
+					pa = pre.block(ic, pc)
+				} else {
+					a.packA(pa, ic, mc, pc, kc, mr)
+				}
 				for jr := 0; jr < nc; jr += nr {
 					bp := buf.b[jr*kc : (jr+nr)*kc]
 					nn := min(nr, nc-jr)
 					for ir := 0; ir < mc; ir += mr {
-						ap := buf.a[ir*kc : (ir+mr)*kc]
+						ap := pa[ir*kc : (ir+mr)*kc]
 						mm := min(mr, mc-ir)
 						ci := (ic+ir)*ldc + jc + jr
 						if mm == mr && nn == nr {
@@ -141,6 +146,41 @@ func (p *gemmPlan[T]) mulWith(kern microKernel[T], m, n, k int, alpha T, a opera
 			}
 		}
 	}
+}
+
+// packedA is an A operand packed once, block by block, for the kernel its
+// plan picks, so that products sharing it (a convolution's filters, image
+// after image) do not pack it again.
+type packedA[T Float] struct {
+	p        *gemmPlan[T]
+	m, k, mr int
+	data     []T
+}
+
+// prepack packs the m×k operand a for products on p.
+func (p *gemmPlan[T]) prepack(a operandA[T], m, k int) *packedA[T] {
+	mr := p.pick(m).mr
+	pa := &packedA[T]{p: p, m: m, k: k, mr: mr, data: make([]T, (m+mr-1)/mr*mr*k)}
+	for ic := 0; ic < m; ic += p.mc {
+		for pc := 0; pc < k; pc += p.kc {
+			a.packA(pa.block(ic, pc), ic, min(p.mc, m-ic), pc, min(p.kc, k-pc), mr)
+		}
+	}
+	return pa
+}
+
+// block returns the packed block at (i0, p0), as packA would have written
+// it: the rows of block ic start at i0·k, its columns p0.. at offset
+// (rows of the block)·p0.
+func (a *packedA[T]) block(i0, p0 int) []T {
+	rows := (min(a.p.mc, a.m-i0) + a.mr - 1) / a.mr * a.mr
+	kc := min(a.p.kc, a.k-p0)
+	off := i0*a.k + rows*p0
+	return a.data[off : off+rows*kc]
+}
+
+func (a *packedA[T]) packA(dst []T, i0, mc, p0, kc, mr int) {
+	panic("kernels: a prepacked operand is read in place, never packed again")
 }
 
 // scaleAdd returns alpha·t + beta·c rounded as the kernels round it: the two

@@ -1,5 +1,7 @@
 package kernels
 
+//go:generate go run gen_microkernels.go
+
 import (
 	"unsafe"
 

@@ -16,16 +16,41 @@ import (
 // The custom ops of this package (ops_*.go) share these conventions:
 //
 //   - They run in float32 or float64; all inputs of one op have one dtype.
-//   - Do always returns a freshly allocated output. It never aliases,
-//     overwrites or keeps an input, so ReturnsPtr is false (the TapeMachine
-//     then gives each such node its own register) and OverwritesInput is −1.
+//   - Do writes every element of its output, into memory of the op's own
+//     (see outputCache). It never aliases, overwrites or keeps an input, so
+//     ReturnsPtr is false (the TapeMachine then gives each such node its own
+//     register) and OverwritesInput is −1.
 //   - Gradients are further ops of this package, built in SymDiff.
 //   - Op values are small comparable structs; String names every parameter
 //     and the hash is that of String, so that gorgonia's node deduplication
 //     never merges two different ops.
 
-// pureOp provides the Op methods that follow from these conventions.
-type pureOp struct{}
+// pureOp provides the Op methods that follow from these conventions, and
+// the op's output cache. Every op value built for a node gets a fresh cache
+// (fresh()); an op converted from another must not keep the other's.
+type pureOp struct{ out *outputCache }
+
+// fresh returns a pureOp with its own output cache.
+func fresh() pureOp { return pureOp{out: new(outputCache)} }
+
+// outputCache keeps an op's output tensor from one run of the graph to the
+// next, so that a training step does not allocate (and zero) its
+// activations and gradients anew. It is safe because an op runs once per
+// run of its machine, every value read from a graph is copied out during
+// the run (nn.Output), and the next run overwrites the whole output.
+type outputCache struct{ t *tensor.Dense }
+
+// output returns the op's output tensor of the given dtype and shape: the
+// cached one when it fits, else a new one, cached from then on.
+func (p pureOp) output(dt tensor.Dtype, shape tensor.Shape) *tensor.Dense {
+	if p.out == nil {
+		return tensor.New(tensor.Of(dt), tensor.WithShape(shape...))
+	}
+	if t := p.out.t; t == nil || t.Dtype() != dt || !t.Shape().Eq(shape) {
+		p.out.t = tensor.New(tensor.Of(dt), tensor.WithShape(shape...))
+	}
+	return p.out.t
+}
 
 func (pureOp) ReturnsPtr() bool     { return false }
 func (pureOp) CallsExtern() bool    { return false }
@@ -112,7 +137,14 @@ func execute(op gorgonia.Op, vs []gorgonia.Value,
 	if err != nil {
 		return nil, err
 	}
-	out := tensor.New(tensor.Of(ts[0].Dtype()), tensor.WithShape(shape...))
+	var out *tensor.Dense
+	if c, ok := op.(interface {
+		output(tensor.Dtype, tensor.Shape) *tensor.Dense
+	}); ok {
+		out = c.output(ts[0].Dtype(), shape)
+	} else {
+		out = tensor.New(tensor.Of(ts[0].Dtype()), tensor.WithShape(shape...))
+	}
 	switch ts[0].Dtype() {
 	case tensor.Float32:
 		err = k32(out.Data().([]float32), elements[float32](ts))

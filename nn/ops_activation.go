@@ -37,7 +37,7 @@ func applyActivation(act activation, x *gorgonia.Node) (*gorgonia.Node, error) {
 	if err := checkNodes(string(act), []*gorgonia.Node{x}, []string{"x"}, []int{-1}); err != nil {
 		return nil, err
 	}
-	return gorgonia.ApplyOp(activationOp{act: act, dims: x.Dims()}, x)
+	return gorgonia.ApplyOp(activationOp{pureOp: fresh(), act: act, dims: x.Dims()}, x)
 }
 
 // activationOp is y = act(x) on tensors of dims dimensions.
@@ -69,7 +69,9 @@ func (op activationOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 func (op activationOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.Nodes, error) {
-	dx, err := gorgonia.ApplyOp(activationGradOp(op), y, dy)
+	grad := activationGradOp(op)
+	grad.pureOp = fresh()
+	dx, err := gorgonia.ApplyOp(grad, y, dy)
 	return gorgonia.Nodes{dx}, err
 }
 

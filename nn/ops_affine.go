@@ -19,7 +19,7 @@ func Affine(x, w, b *gorgonia.Node) (*gorgonia.Node, error) {
 	if err := checkNodes("affine", []*gorgonia.Node{x, w, b}, []string{"x", "w", "b"}, []int{2, 2, 1}); err != nil {
 		return nil, err
 	}
-	return gorgonia.ApplyOp(denseOp{}, x, w, b)
+	return gorgonia.ApplyOp(denseOp{fresh()}, x, w, b)
 }
 
 // denseOp is y = x·w + b (Affine).
@@ -60,15 +60,15 @@ func denseForward[T kernels.Float](y []T, in [][]T) error {
 }
 
 func (op denseOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.Nodes, error) {
-	dx, err := gorgonia.ApplyOp(matMulOp{transB: true}, dy, in[1])
+	dx, err := gorgonia.ApplyOp(matMulOp{pureOp: fresh(), transB: true}, dy, in[1])
 	if err != nil {
 		return nil, err
 	}
-	dw, err := gorgonia.ApplyOp(matMulOp{transA: true}, in[0], dy)
+	dw, err := gorgonia.ApplyOp(matMulOp{pureOp: fresh(), transA: true}, in[0], dy)
 	if err != nil {
 		return nil, err
 	}
-	db, err := gorgonia.ApplyOp(sumRowsOp{}, dy)
+	db, err := gorgonia.ApplyOp(sumRowsOp{fresh()}, dy)
 	return gorgonia.Nodes{dx, dw, db}, err
 }
 

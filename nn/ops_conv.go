@@ -27,7 +27,7 @@ func Conv2d(x, w, b *gorgonia.Node, stride, pad [2]int) (*gorgonia.Node, error) 
 	if err := checkNodes("conv2d", ns, names, dims); err != nil {
 		return nil, err
 	}
-	op := conv2dOp{stride: stride, pad: pad, bias: b != nil}
+	op := conv2dOp{pureOp: fresh(), stride: stride, pad: pad, bias: b != nil}
 	shapes := []gorgonia.DimSizer{x.Shape(), w.Shape()}
 	if b != nil {
 		shapes = append(shapes, b.Shape())
@@ -122,18 +122,18 @@ func bias[T kernels.Float](in [][]T) []T {
 // and, with a bias, db = conv2dBiasGrad(dy).
 func (op conv2dOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.Nodes, error) {
 	x, w := in[0].Shape(), in[1].Shape()
-	dx, err := gorgonia.ApplyOp(conv2dDataGradOp{stride: op.stride, pad: op.pad, h: x[2], w: x[3]}, in[1], dy)
+	dx, err := gorgonia.ApplyOp(conv2dDataGradOp{pureOp: fresh(), stride: op.stride, pad: op.pad, h: x[2], w: x[3]}, in[1], dy)
 	if err != nil {
 		return nil, err
 	}
-	dw, err := gorgonia.ApplyOp(conv2dFilterGradOp{stride: op.stride, pad: op.pad, kh: w[2], kw: w[3]}, in[0], dy)
+	dw, err := gorgonia.ApplyOp(conv2dFilterGradOp{pureOp: fresh(), stride: op.stride, pad: op.pad, kh: w[2], kw: w[3]}, in[0], dy)
 	if err != nil {
 		return nil, err
 	}
 	if !op.bias {
 		return gorgonia.Nodes{dx, dw}, nil
 	}
-	db, err := gorgonia.ApplyOp(conv2dBiasGradOp{}, dy)
+	db, err := gorgonia.ApplyOp(conv2dBiasGradOp{fresh()}, dy)
 	return gorgonia.Nodes{dx, dw, db}, err
 }
 

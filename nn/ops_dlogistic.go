@@ -47,7 +47,7 @@ func DiscretizedLogisticLogProb(x, mu, logScale *gorgonia.Node, bins int) (*gorg
 	if !x.Shape().Eq(mu.Shape()) || !x.Shape().Eq(logScale.Shape()) {
 		return nil, fmt.Errorf("nn: discretized logistic: x %v, mu %v and logScale %v must have one shape", x.Shape(), mu.Shape(), logScale.Shape())
 	}
-	return gorgonia.ApplyOp(dlogisticOp{bins: bins, dims: x.Dims()}, ns...)
+	return gorgonia.ApplyOp(dlogisticOp{pureOp: fresh(), bins: bins, dims: x.Dims()}, ns...)
 }
 
 // dlogisticOp is DiscretizedLogisticLogProb of tensors of dims dimensions.
@@ -103,11 +103,11 @@ func dlogisticForward[T kernels.Float](bins int, x, mu, ls, lp []T) {
 }
 
 func (op dlogisticOp) SymDiff(in gorgonia.Nodes, _, dy *gorgonia.Node) (gorgonia.Nodes, error) {
-	dmu, err := gorgonia.ApplyOp(dlogisticGradOp{bins: op.bins, dims: op.dims, wrtScale: false}, in[0], in[1], in[2], dy)
+	dmu, err := gorgonia.ApplyOp(dlogisticGradOp{pureOp: fresh(), bins: op.bins, dims: op.dims, wrtScale: false}, in[0], in[1], in[2], dy)
 	if err != nil {
 		return nil, err
 	}
-	dls, err := gorgonia.ApplyOp(dlogisticGradOp{bins: op.bins, dims: op.dims, wrtScale: true}, in[0], in[1], in[2], dy)
+	dls, err := gorgonia.ApplyOp(dlogisticGradOp{pureOp: fresh(), bins: op.bins, dims: op.dims, wrtScale: true}, in[0], in[1], in[2], dy)
 	return gorgonia.Nodes{nil, dmu, dls}, err
 }
 

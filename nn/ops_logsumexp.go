@@ -33,7 +33,7 @@ func LogSumExp(x *gorgonia.Node, axis int) (*gorgonia.Node, error) {
 	if axis < -d || axis >= d {
 		return nil, fmt.Errorf("nn: logsumexp: axis %d out of range for x %v", axis, x.Shape())
 	}
-	return gorgonia.ApplyOp(lseOp{axis: (axis + d) % d, dims: d}, x)
+	return gorgonia.ApplyOp(lseOp{pureOp: fresh(), axis: (axis + d) % d, dims: d}, x)
 }
 
 // lseOp is LogSumExp over axis of a tensor of dims dimensions.
@@ -97,7 +97,9 @@ func lseForward[T kernels.Float](outer, n, inner int, x, y []T) {
 }
 
 func (op lseOp) SymDiff(in gorgonia.Nodes, _, dy *gorgonia.Node) (gorgonia.Nodes, error) {
-	dx, err := gorgonia.ApplyOp(lseGradOp(op), in[0], dy)
+	grad := lseGradOp(op)
+	grad.pureOp = fresh()
+	dx, err := gorgonia.ApplyOp(grad, in[0], dy)
 	return gorgonia.Nodes{dx}, err
 }
 

@@ -52,7 +52,7 @@ func applyPerExample(kind perExample, a, b *gorgonia.Node) (*gorgonia.Node, erro
 	if !a.Shape().Eq(b.Shape()) {
 		return nil, fmt.Errorf("nn: %s: inputs %v and %v differ in shape", kind, a.Shape(), b.Shape())
 	}
-	return gorgonia.ApplyOp(perExampleOp{kind: kind, dims: a.Dims()}, a, b)
+	return gorgonia.ApplyOp(perExampleOp{pureOp: fresh(), kind: kind, dims: a.Dims()}, a, b)
 }
 
 // perExampleOp is one of the per-example terms of two (B, ...) tensors.
@@ -90,11 +90,11 @@ func (op perExampleOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 func (op perExampleOp) SymDiff(in gorgonia.Nodes, _, g *gorgonia.Node) (gorgonia.Nodes, error) {
-	da, err := gorgonia.ApplyOp(perExampleGradOp{op, 0}, in[0], in[1], g)
+	da, err := gorgonia.ApplyOp(perExampleGradOp{op.withCache(), 0}, in[0], in[1], g)
 	if err != nil || op.kind != gaussianKL {
 		return gorgonia.Nodes{da, nil}, err
 	}
-	db, err := gorgonia.ApplyOp(perExampleGradOp{op, 1}, in[0], in[1], g)
+	db, err := gorgonia.ApplyOp(perExampleGradOp{op.withCache(), 1}, in[0], in[1], g)
 	return gorgonia.Nodes{da, db}, err
 }
 
@@ -116,6 +116,12 @@ func perExampleForward[T kernels.Float](kind perExample, a, c, out []T) {
 		}
 		out[b] = T(s)
 	}
+}
+
+// withCache returns op with an output cache of its own.
+func (op perExampleOp) withCache() perExampleOp {
+	op.pureOp = fresh()
+	return op
 }
 
 // perExampleGradOp is the gradient of a perExampleOp with respect to its

@@ -25,7 +25,7 @@ func RepeatRows(x *gorgonia.Node, k int) (*gorgonia.Node, error) {
 	if k == 1 {
 		return x, nil
 	}
-	return gorgonia.ApplyOp(repeatRowsOp{k: k, dims: x.Dims()}, x)
+	return gorgonia.ApplyOp(repeatRowsOp{pureOp: fresh(), k: k, dims: x.Dims()}, x)
 }
 
 // repeatRowsOp is RepeatRows of a tensor of dims dimensions.
@@ -70,7 +70,9 @@ func repeatRows[T kernels.Float](k, r int, x, y []T) {
 }
 
 func (op repeatRowsOp) SymDiff(_ gorgonia.Nodes, _, dy *gorgonia.Node) (gorgonia.Nodes, error) {
-	dx, err := gorgonia.ApplyOp(repeatRowsGradOp(op), dy)
+	grad := repeatRowsGradOp(op)
+	grad.pureOp = fresh()
+	dx, err := gorgonia.ApplyOp(grad, dy)
 	return gorgonia.Nodes{dx}, err
 }
 

@@ -24,7 +24,7 @@ func UpsampleNearest(x *gorgonia.Node, factor int) (*gorgonia.Node, error) {
 	if factor < 1 {
 		return nil, fmt.Errorf("nn: upsample: factor %d must be positive", factor)
 	}
-	return gorgonia.ApplyOp(upsampleOp{factor: factor}, x)
+	return gorgonia.ApplyOp(upsampleOp{pureOp: fresh(), factor: factor}, x)
 }
 
 // upsampleOp is UpsampleNearest.
@@ -63,7 +63,7 @@ func upsample[T kernels.Float](factor int, s tensor.Shape, x, y []T) error {
 }
 
 func (op upsampleOp) SymDiff(_ gorgonia.Nodes, _, dy *gorgonia.Node) (gorgonia.Nodes, error) {
-	dx, err := gorgonia.ApplyOp(upsampleGradOp{factor: op.factor}, dy)
+	dx, err := gorgonia.ApplyOp(upsampleGradOp{pureOp: fresh(), factor: op.factor}, dy)
 	return gorgonia.Nodes{dx}, err
 }
 

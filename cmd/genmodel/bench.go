@@ -56,7 +56,7 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs.IntVar(&steps, "steps", 50, "timed steps (after 5 warm-up steps)")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	fs.StringVar(&compare, "compare", "", "JSON of a reference run (e.g. from bench/torch_refvae.py --json) to print beside")
-	fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the timed runs to this file (go tool pprof)")
+	fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the timed training steps to this file (go tool pprof)")
 	pos, _, err := parse(fs, args, stdout)
 	if err != nil {
 		return err
@@ -81,18 +81,16 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 			return fmt.Errorf("--compare %s: %w", compare, err)
 		}
 	}
+	var prof io.Writer
 	if profile != "" {
 		f, err := os.Create(profile)
 		if err != nil {
 			return fmt.Errorf("--cpuprofile: %w", err)
 		}
 		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+		prof = f
 	}
-	res, err := benchRefVAE(batch, steps)
+	res, err := benchRefVAE(batch, steps, prof)
 	if err != nil {
 		return err
 	}
@@ -106,8 +104,9 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 }
 
 // benchRefVAE times refvae on a fixed random binary batch, as the PyTorch
-// script does.
-func benchRefVAE(batch, steps int) (*benchResult, error) {
+// script does. When prof is not nil it receives a CPU profile of the timed
+// training steps.
+func benchRefVAE(batch, steps int, prof io.Writer) (*benchResult, error) {
 	const warmup = 5
 	m, err := vae.New(vae.RefVAE(), rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
@@ -129,12 +128,20 @@ func benchRefVAE(batch, steps int) (*benchResult, error) {
 		return nil, err
 	}
 	var before, after runtime.MemStats
+	if prof != nil {
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+	}
 	runtime.ReadMemStats(&before)
 	stepTimes, err := t.TimeSteps(steps)
+	runtime.ReadMemStats(&after)
+	if prof != nil {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return nil, err
 	}
-	runtime.ReadMemStats(&after)
 	fwdTimes, err := t.TimeForward(warmup + steps)
 	if err != nil {
 		return nil, err

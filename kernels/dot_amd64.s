@@ -1,0 +1,126 @@
+#include "textflag.h"
+
+// func dot4x4avx512(k, n, sa, sb int, a0, a1, a2, a3, b0, b1, b2, b3, acc *float32)
+//
+// Z16..Z31 hold the 16 partial-sum vectors of the 4×4 products (a_i·b_j in
+// Z(16 + 4i + j)), loaded from and stored back to acc. Each step loads 16
+// values of every row (Z0..Z3 from a, Z4..Z7 from b) and does 16 FMAs; the
+// last k mod 16 values of a segment are loaded under a mask that zeroes the
+// rest (masked loads do not fault past the rows). After each of the n
+// segments the a rows advance sa values and the b rows sb.
+TEXT ·dot4x4avx512(SB), NOSPLIT, $0-104
+	MOVQ a0+32(FP), SI
+	MOVQ a1+40(FP), DI
+	MOVQ a2+48(FP), R8
+	MOVQ a3+56(FP), R9
+	MOVQ b0+64(FP), R10
+	MOVQ b1+72(FP), R11
+	MOVQ b2+80(FP), R12
+	MOVQ b3+88(FP), R13
+	MOVQ acc+96(FP), DX
+	VMOVUPS 0(DX), Z16
+	VMOVUPS 64(DX), Z17
+	VMOVUPS 128(DX), Z18
+	VMOVUPS 192(DX), Z19
+	VMOVUPS 256(DX), Z20
+	VMOVUPS 320(DX), Z21
+	VMOVUPS 384(DX), Z22
+	VMOVUPS 448(DX), Z23
+	VMOVUPS 512(DX), Z24
+	VMOVUPS 576(DX), Z25
+	VMOVUPS 640(DX), Z26
+	VMOVUPS 704(DX), Z27
+	VMOVUPS 768(DX), Z28
+	VMOVUPS 832(DX), Z29
+	VMOVUPS 896(DX), Z30
+	VMOVUPS 960(DX), Z31
+
+dotsegment:
+	MOVQ k+0(FP), CX
+	XORQ AX, AX
+
+#define FMA4X4 \
+	VFMADD231PS Z4, Z0, Z16 \
+	VFMADD231PS Z5, Z0, Z17 \
+	VFMADD231PS Z6, Z0, Z18 \
+	VFMADD231PS Z7, Z0, Z19 \
+	VFMADD231PS Z4, Z1, Z20 \
+	VFMADD231PS Z5, Z1, Z21 \
+	VFMADD231PS Z6, Z1, Z22 \
+	VFMADD231PS Z7, Z1, Z23 \
+	VFMADD231PS Z4, Z2, Z24 \
+	VFMADD231PS Z5, Z2, Z25 \
+	VFMADD231PS Z6, Z2, Z26 \
+	VFMADD231PS Z7, Z2, Z27 \
+	VFMADD231PS Z4, Z3, Z28 \
+	VFMADD231PS Z5, Z3, Z29 \
+	VFMADD231PS Z6, Z3, Z30 \
+	VFMADD231PS Z7, Z3, Z31
+
+dotloop:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	CMPQ BX, $16
+	JLT  dottail
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS (DI)(AX*4), Z1
+	VMOVUPS (R8)(AX*4), Z2
+	VMOVUPS (R9)(AX*4), Z3
+	VMOVUPS (R10)(AX*4), Z4
+	VMOVUPS (R11)(AX*4), Z5
+	VMOVUPS (R12)(AX*4), Z6
+	VMOVUPS (R13)(AX*4), Z7
+	FMA4X4
+	ADDQ $16, AX
+	JMP  dotloop
+
+dottail:
+	TESTQ BX, BX
+	JEQ   dotnext
+	MOVQ  $0xffff, CX
+	BZHIQ BX, CX, CX // the low k mod 16 bits
+	KMOVW CX, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (DI)(AX*4), K1, Z1
+	VMOVUPS.Z (R8)(AX*4), K1, Z2
+	VMOVUPS.Z (R9)(AX*4), K1, Z3
+	VMOVUPS.Z (R10)(AX*4), K1, Z4
+	VMOVUPS.Z (R11)(AX*4), K1, Z5
+	VMOVUPS.Z (R12)(AX*4), K1, Z6
+	VMOVUPS.Z (R13)(AX*4), K1, Z7
+	FMA4X4
+
+dotnext:
+	MOVQ sa+16(FP), BX
+	SHLQ $2, BX
+	ADDQ BX, SI
+	ADDQ BX, DI
+	ADDQ BX, R8
+	ADDQ BX, R9
+	MOVQ sb+24(FP), BX
+	SHLQ $2, BX
+	ADDQ BX, R10
+	ADDQ BX, R11
+	ADDQ BX, R12
+	ADDQ BX, R13
+	DECQ n+8(FP)
+	JNE  dotsegment
+
+	VMOVUPS Z16, 0(DX)
+	VMOVUPS Z17, 64(DX)
+	VMOVUPS Z18, 128(DX)
+	VMOVUPS Z19, 192(DX)
+	VMOVUPS Z20, 256(DX)
+	VMOVUPS Z21, 320(DX)
+	VMOVUPS Z22, 384(DX)
+	VMOVUPS Z23, 448(DX)
+	VMOVUPS Z24, 512(DX)
+	VMOVUPS Z25, 576(DX)
+	VMOVUPS Z26, 640(DX)
+	VMOVUPS Z27, 704(DX)
+	VMOVUPS Z28, 768(DX)
+	VMOVUPS Z29, 832(DX)
+	VMOVUPS Z30, 896(DX)
+	VMOVUPS Z31, 960(DX)
+	VZEROUPPER
+	RET
