@@ -153,7 +153,7 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
 					a[i] = grads[wk][min(k0+i, g.K-1)*vouts:]
 				}
 				for j := range dk.rb {
-					b[j] = imgs[wk][ph.taps[min(r0+j, taps-1)]:]
+					b[j] = imgs[wk][int(ph.taps[min(r0+j, taps-1)]):]
 				}
 				dk.run(vouts, n1-n0, g.K*vouts, ph.size, &a, &b, acc)
 				for i := range min(dk.ra, g.K-k0) {

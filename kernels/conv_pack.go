@@ -21,24 +21,25 @@ package kernels
 // ((a·SW + b)·C + c)·Hq·Wq + u·Wq + v.
 type phasedGeom struct {
 	g      ConvGeom
-	hq, wq int   // phase height and width
-	size   int   // elements of one phased image, with slack for overruns
-	taps   []int // where the run of each tap starts (see newPhasedGeom)
+	hq, wq int     // phase height and width
+	size   int     // elements of one phased image, with slack for overruns
+	taps   []int32 // where the run of each tap starts (see newPhasedGeom)
 }
 
 func newPhasedGeom(g ConvGeom) phasedGeom {
 	hp, wp := g.H+2*g.PH, g.W+2*g.PW
 	ph := phasedGeom{g: g, hq: (hp + g.SH - 1) / g.SH, wq: (wp + g.SW - 1) / g.SW}
 	// The last tap's run may read past its plane by (KW−1)/SW elements into
-	// garbage columns; the slack keeps those reads inside the buffer.
-	ph.size = g.SH*g.SW*g.C*ph.hq*ph.wq + ph.wq
+	// garbage columns, and a micro-kernel reading a run in place up to maxNR
+	// further; the slack keeps those reads inside the buffer.
+	ph.size = g.SH*g.SW*g.C*ph.hq*ph.wq + ph.wq + maxNR
 	// Virtual pixel (i, jj) of tap r = (c·KH + p)·KW + q is at
 	// taps[r] + i·Wq + jj.
-	ph.taps = make([]int, g.C*g.KH*g.KW)
+	ph.taps = make([]int32, g.C*g.KH*g.KW)
 	for r := range ph.taps {
 		c, p, q := r/(g.KH*g.KW), (r/g.KW)%g.KH, r%g.KW
 		phase := (p%g.SH)*g.SW + q%g.SW
-		ph.taps[r] = (phase*g.C+c)*ph.hq*ph.wq + (p/g.SH)*ph.wq + q/g.SW
+		ph.taps[r] = int32((phase*g.C+c)*ph.hq*ph.wq + (p/g.SH)*ph.wq + q/g.SW)
 	}
 	return ph
 }
@@ -71,9 +72,17 @@ func fillPhased[T Float](ph phasedGeom, dst, x []T) {
 		clear(img[(g.PH+g.H)*ph.wq:])
 		for ih := range g.H {
 			row := img[(g.PH+ih)*ph.wq : (g.PH+ih+1)*ph.wq]
-			clear(row[:g.PW])
-			copy(row[g.PW:], x[(c*g.H+ih)*g.W:(c*g.H+ih+1)*g.W])
-			clear(row[g.PW+g.W:])
+			src := x[(c*g.H+ih)*g.W : (c*g.H+ih+1)*g.W]
+			for j := range g.PW {
+				row[j] = 0
+			}
+			dst := row[g.PW : g.PW+len(src)] // rows are short: a loop beats memmove's call
+			for j, v := range src {
+				dst[j] = v
+			}
+			for j := g.PW + g.W; j < len(row); j++ {
+				row[j] = 0
+			}
 		}
 	}
 	clear(dst[g.C*plane:])
@@ -86,13 +95,19 @@ type phasedPatches[T Float] struct {
 	img []T
 }
 
+// direct lets the micro-kernels read the runs in place: row r of the
+// operand is the image from offset taps[r] on.
+func (b phasedPatches[T]) direct(p0, kc, j0 int) ([]T, []int32) {
+	return b.img[j0:], b.ph.taps[p0 : p0+kc]
+}
+
 func (b phasedPatches[T]) packB(dst []T, p0, kc, j0, nc, nr int) {
 	for s := 0; s*nr < nc; s++ {
 		panel := dst[s*kc*nr : (s+1)*kc*nr]
 		cols := min(nr, nc-s*nr)
 		for t := range kc {
 			d := panel[t*nr : (t+1)*nr]
-			copy(d[:cols], b.img[b.ph.taps[p0+t]+j0+s*nr:])
+			copy(d[:cols], b.img[int(b.ph.taps[p0+t])+j0+s*nr:])
 			clear(d[cols:])
 		}
 	}

@@ -80,6 +80,15 @@ type operandB[T Float] interface {
 	packB(dst []T, p0, kc, j0, nc, nr int)
 }
 
+// directB is a B operand whose rows the micro-kernels can read in place:
+// direct returns, for the rows p0 .. p0+kc−1 from column j0 on, a base slice
+// and the offset of each row in it, every row holding at least maxNR values
+// there (columns past the operand's are read, their results discarded).
+type directB[T Float] interface {
+	operandB[T]
+	direct(p0, kc, j0 int) (base []T, offs []int32)
+}
+
 // packBuffers holds the packed A and B blocks of one goroutine.
 type packBuffers[T Float] struct{ a, b []T }
 
@@ -104,11 +113,15 @@ func (p *gemmPlan[T]) mulWith(kern microKernel[T], m, n, k int, alpha T, a opera
 	buf.a = grow(buf.a, p.mc*p.kc)
 	buf.b = grow(buf.b, p.nc*p.kc)
 	var tile [maxMR * maxNR]T
+	db, direct := b.(directB[T])
+	direct = direct && kern.runDirect != nil
 	for jc := 0; jc < n; jc += p.nc {
 		nc := min(p.nc, n-jc)
 		for pc := 0; pc < k; pc += p.kc {
 			kc := min(p.kc, k-pc)
-			b.packB(buf.b, pc, kc, jc, nc, nr)
+			if !direct {
+				b.packB(buf.b, pc, kc, jc, nc, nr)
+			}
 			bet := beta
 			if pc > 0 {
 				bet = 1
@@ -122,19 +135,28 @@ func (p *gemmPlan[T]) mulWith(kern microKernel[T], m, n, k int, alpha T, a opera
 					a.packA(pa, ic, mc, pc, kc, mr)
 				}
 				for jr := 0; jr < nc; jr += nr {
-					bp := buf.b[jr*kc : (jr+nr)*kc]
+					// run computes the tile at row ir of the block into t.
+					run := func(ap, t []T, ldt int, alpha, beta T) {
+						kern.run(kc, ap, buf.b[jr*kc:(jr+nr)*kc], t, ldt, alpha, beta)
+					}
+					if direct {
+						base, offs := db.direct(pc, kc, jc+jr)
+						run = func(ap, t []T, ldt int, alpha, beta T) {
+							kern.runDirect(kc, ap, base, offs, t, ldt, alpha, beta)
+						}
+					}
 					nn := min(nr, nc-jr)
 					for ir := 0; ir < mc; ir += mr {
 						ap := pa[ir*kc : (ir+mr)*kc]
 						mm := min(mr, mc-ir)
 						ci := (ic+ir)*ldc + jc + jr
 						if mm == mr && nn == nr {
-							kern.run(kc, ap, bp, c[ci:], ldc, alpha, bet)
+							run(ap, c[ci:], ldc, alpha, bet)
 							continue
 						}
 						// An edge tile: compute it whole into tile, keep the part
 						// inside C, combined exactly as the kernel would.
-						kern.run(kc, ap, bp, tile[:], nr, 1, 0)
+						run(ap, tile[:], nr, 1, 0)
 						for i := range mm {
 							row := c[ci+i*ldc : ci+i*ldc+nn]
 							for j := range row {

@@ -16,26 +16,62 @@ import (
 func kern12x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func kern12x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
 func kern8x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kern8x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
 func kern4x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func kern4x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
 func kern6x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kern6x16avx2d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
 func kern4x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
-// asmKernel wraps an assembly kernel, checking the slices' lengths so that
-// it never reads or writes outside them.
-func asmKernel(name string, mr, nr int, speed float64, f func(k int, a, b, c *float32, ldc int, alpha, beta float32)) microKernel[float32] {
-	return microKernel[float32]{name: name, mr: mr, nr: nr, speed: speed, run: func(k int, a, b, c []float32, ldc int, alpha, beta float32) {
-		if len(a) < k*mr || len(b) < k*nr || ldc < nr || len(c) < (mr-1)*ldc+nr {
-			panic("kernels: micro-kernel operands too short")
-		}
-		f(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, alpha, beta)
-	}}
+//go:noescape
+func kern4x16avx2d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+
+type (
+	packedKernel func(k int, a, b, c *float32, ldc int, alpha, beta float32)
+	directKernel func(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+)
+
+// asmKernel wraps a pair of assembly kernels, checking the slices' lengths
+// and offsets so that they never read or write outside them.
+func asmKernel(name string, mr, nr int, speed float64, f packedKernel, d directKernel) microKernel[float32] {
+	return microKernel[float32]{name: name, mr: mr, nr: nr, speed: speed,
+		run: func(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+			if len(a) < k*mr || len(b) < k*nr || ldc < nr || len(c) < (mr-1)*ldc+nr {
+				panic("kernels: micro-kernel operands too short")
+			}
+			f(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, alpha, beta)
+		},
+		runDirect: func(k int, a, b []float32, offs []int32, c []float32, ldc int, alpha, beta float32) {
+			if len(a) < k*mr || len(offs) < k || ldc < nr || len(c) < (mr-1)*ldc+nr {
+				panic("kernels: micro-kernel operands too short")
+			}
+			last := int32(len(b) - nr)
+			for _, o := range offs[:k] {
+				if o < 0 || o > last {
+					panic("kernels: micro-kernel row offset outside b")
+				}
+			}
+			if k > 0 {
+				d(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(offs), unsafe.SliceData(c), ldc, alpha, beta)
+			}
+		},
+	}
 }
 
 // kernelSets lists the float32 micro-kernel families this CPU can run, best
@@ -46,15 +82,15 @@ func kernelSets() [][]microKernel[float32] {
 	var sets [][]microKernel[float32]
 	if cpu.X86.HasAVX512F {
 		sets = append(sets, []microKernel[float32]{
-			asmKernel("avx512", 12, 32, 1, kern12x32avx512),
-			asmKernel("avx512", 8, 32, 0.97, kern8x32avx512),
-			asmKernel("avx512", 4, 32, 0.82, kern4x32avx512),
+			asmKernel("avx512", 12, 32, 1, kern12x32avx512, kern12x32avx512d),
+			asmKernel("avx512", 8, 32, 0.97, kern8x32avx512, kern8x32avx512d),
+			asmKernel("avx512", 4, 32, 0.82, kern4x32avx512, kern4x32avx512d),
 		})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		sets = append(sets, []microKernel[float32]{
-			asmKernel("avx2", 6, 16, 1, kern6x16avx2),
-			asmKernel("avx2", 4, 16, 0.84, kern4x16avx2),
+			asmKernel("avx2", 6, 16, 1, kern6x16avx2, kern6x16avx2d),
+			asmKernel("avx2", 4, 16, 0.84, kern4x16avx2, kern4x16avx2d),
 		})
 	}
 	return append(sets, goKernels[float32](16))

@@ -3,13 +3,18 @@
 #include "textflag.h"
 
 // Micro-kernels of the float32 GEMM (see microKernel): for an mr×nr tile of
-// C, acc = Σ_p a[p·mr : p·mr+mr] ⊗ b[p·nr : p·nr+nr] with one FMA per term in
-// order of p, then C = alpha·acc + beta·C (each product rounded, then the
-// sum); beta = 0 does not read C. Row i of the tile lives in two
-// accumulator registers, the B row in R0/R1 and two broadcast a values in
-// R2/R3.
+// C, acc = Σ_p a[p·mr : p·mr+mr] ⊗ B_p with one FMA per term in order of p,
+// then C = alpha·acc + beta·C (each product rounded, then the sum); beta = 0
+// does not read C. Row i of the tile lives in two accumulator registers, the
+// B row in R0/R1 and two broadcast a values in R2/R3.
 //
-// func name(k int, a, b, c *float32, ldc int, alpha, beta float32)
+// The packed kernels read B_p = b[p·nr : p·nr+nr]:
+//
+//	func kern<mr>x<nr><isa>(k int, a, b, c *float32, ldc int, alpha, beta float32)
+//
+// the direct ones B_p = b[offs[p] : offs[p]+nr], rows of an unpacked operand:
+//
+//	func kern<mr>x<nr><isa>d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
 
 // Two rows (i, i+1) of one step: broadcast a[p·mr + i], a[p·mr + i + 1] and
 // multiply-add them with the B row (B0, B1) into the rows' accumulators.
@@ -129,6 +134,96 @@ kern12x32avx512beta:
 	VZEROUPPER
 	RET
 
+// func kern12x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern12x32avx512d(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+	TESTQ CX, CX
+	JEQ   kern12x32avx512dstore
+
+kern12x32avx512dloop:
+	MOVLQSX (R9), BX
+	VMOVUPS (DI)(BX*4), Z0
+	VMOVUPS 64(DI)(BX*4), Z1
+	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ROWS2(32, Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
+	ROWS2(40, Z0, Z1, Z2, Z3, Z28, Z29, Z30, Z31)
+	ADDQ $48, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern12x32avx512dloop
+
+kern12x32avx512dstore:
+	VBROADCASTSS alpha+48(FP), Z0
+	VMOVSS beta+52(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern12x32avx512dbeta
+	JPS kern12x32avx512dbeta // NaN beta: not zero
+	STORE(Z0, Z8, Z9, 64)
+	STORE(Z0, Z10, Z11, 64)
+	STORE(Z0, Z12, Z13, 64)
+	STORE(Z0, Z14, Z15, 64)
+	STORE(Z0, Z16, Z17, 64)
+	STORE(Z0, Z18, Z19, 64)
+	STORE(Z0, Z20, Z21, 64)
+	STORE(Z0, Z22, Z23, 64)
+	STORE(Z0, Z24, Z25, 64)
+	STORE(Z0, Z26, Z27, 64)
+	STORE(Z0, Z28, Z29, 64)
+	STORE(Z0, Z30, Z31, 64)
+	VZEROUPPER
+	RET
+
+kern12x32avx512dbeta:
+	VBROADCASTSS beta+52(FP), Z1
+	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATE(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATE(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATE(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATE(Z0, Z1, Z2, Z22, Z23, 64)
+	UPDATE(Z0, Z1, Z2, Z24, Z25, 64)
+	UPDATE(Z0, Z1, Z2, Z26, Z27, 64)
+	UPDATE(Z0, Z1, Z2, Z28, Z29, 64)
+	UPDATE(Z0, Z1, Z2, Z30, Z31, 64)
+	VZEROUPPER
+	RET
+
 // func kern8x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 TEXT ·kern8x32avx512(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
@@ -199,6 +294,78 @@ kern8x32avx512beta:
 	VZEROUPPER
 	RET
 
+// func kern8x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern8x32avx512d(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	TESTQ CX, CX
+	JEQ   kern8x32avx512dstore
+
+kern8x32avx512dloop:
+	MOVLQSX (R9), BX
+	VMOVUPS (DI)(BX*4), Z0
+	VMOVUPS 64(DI)(BX*4), Z1
+	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ADDQ $32, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern8x32avx512dloop
+
+kern8x32avx512dstore:
+	VBROADCASTSS alpha+48(FP), Z0
+	VMOVSS beta+52(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern8x32avx512dbeta
+	JPS kern8x32avx512dbeta // NaN beta: not zero
+	STORE(Z0, Z8, Z9, 64)
+	STORE(Z0, Z10, Z11, 64)
+	STORE(Z0, Z12, Z13, 64)
+	STORE(Z0, Z14, Z15, 64)
+	STORE(Z0, Z16, Z17, 64)
+	STORE(Z0, Z18, Z19, 64)
+	STORE(Z0, Z20, Z21, 64)
+	STORE(Z0, Z22, Z23, 64)
+	VZEROUPPER
+	RET
+
+kern8x32avx512dbeta:
+	VBROADCASTSS beta+52(FP), Z1
+	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATE(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATE(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATE(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATE(Z0, Z1, Z2, Z22, Z23, 64)
+	VZEROUPPER
+	RET
+
 // func kern4x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 TEXT ·kern4x32avx512(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
@@ -244,6 +411,60 @@ kern4x32avx512store:
 
 kern4x32avx512beta:
 	VBROADCASTSS beta+44(FP), Z1
+	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
+	VZEROUPPER
+	RET
+
+// func kern4x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern4x32avx512d(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TESTQ CX, CX
+	JEQ   kern4x32avx512dstore
+
+kern4x32avx512dloop:
+	MOVLQSX (R9), BX
+	VMOVUPS (DI)(BX*4), Z0
+	VMOVUPS 64(DI)(BX*4), Z1
+	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ADDQ $16, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern4x32avx512dloop
+
+kern4x32avx512dstore:
+	VBROADCASTSS alpha+48(FP), Z0
+	VMOVSS beta+52(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern4x32avx512dbeta
+	JPS kern4x32avx512dbeta // NaN beta: not zero
+	STORE(Z0, Z8, Z9, 64)
+	STORE(Z0, Z10, Z11, 64)
+	STORE(Z0, Z12, Z13, 64)
+	STORE(Z0, Z14, Z15, 64)
+	VZEROUPPER
+	RET
+
+kern4x32avx512dbeta:
+	VBROADCASTSS beta+52(FP), Z1
 	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
 	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
 	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
@@ -312,6 +533,69 @@ kern6x16avx2beta:
 	VZEROUPPER
 	RET
 
+// func kern6x16avx2d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern6x16avx2d(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	TESTQ CX, CX
+	JEQ   kern6x16avx2dstore
+
+kern6x16avx2dloop:
+	MOVLQSX (R9), BX
+	VMOVUPS (DI)(BX*4), Y0
+	VMOVUPS 32(DI)(BX*4), Y1
+	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ROWS2(16, Y0, Y1, Y2, Y3, Y12, Y13, Y14, Y15)
+	ADDQ $24, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern6x16avx2dloop
+
+kern6x16avx2dstore:
+	VBROADCASTSS alpha+48(FP), Y0
+	VMOVSS beta+52(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern6x16avx2dbeta
+	JPS kern6x16avx2dbeta // NaN beta: not zero
+	STORE(Y0, Y4, Y5, 32)
+	STORE(Y0, Y6, Y7, 32)
+	STORE(Y0, Y8, Y9, 32)
+	STORE(Y0, Y10, Y11, 32)
+	STORE(Y0, Y12, Y13, 32)
+	STORE(Y0, Y14, Y15, 32)
+	VZEROUPPER
+	RET
+
+kern6x16avx2dbeta:
+	VBROADCASTSS beta+52(FP), Y1
+	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATE(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATE(Y0, Y1, Y2, Y10, Y11, 32)
+	UPDATE(Y0, Y1, Y2, Y12, Y13, 32)
+	UPDATE(Y0, Y1, Y2, Y14, Y15, 32)
+	VZEROUPPER
+	RET
+
 // func kern4x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
 TEXT ·kern4x16avx2(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
@@ -357,6 +641,60 @@ kern4x16avx2store:
 
 kern4x16avx2beta:
 	VBROADCASTSS beta+44(FP), Y1
+	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATE(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATE(Y0, Y1, Y2, Y10, Y11, 32)
+	VZEROUPPER
+	RET
+
+// func kern4x16avx2d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern4x16avx2d(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JEQ   kern4x16avx2dstore
+
+kern4x16avx2dloop:
+	MOVLQSX (R9), BX
+	VMOVUPS (DI)(BX*4), Y0
+	VMOVUPS 32(DI)(BX*4), Y1
+	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ADDQ $16, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern4x16avx2dloop
+
+kern4x16avx2dstore:
+	VBROADCASTSS alpha+48(FP), Y0
+	VMOVSS beta+52(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern4x16avx2dbeta
+	JPS kern4x16avx2dbeta // NaN beta: not zero
+	STORE(Y0, Y4, Y5, 32)
+	STORE(Y0, Y6, Y7, 32)
+	STORE(Y0, Y8, Y9, 32)
+	STORE(Y0, Y10, Y11, 32)
+	VZEROUPPER
+	RET
+
+kern4x16avx2dbeta:
+	VBROADCASTSS beta+52(FP), Y1
 	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
 	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
 	UPDATE(Y0, Y1, Y2, Y8, Y9, 32)

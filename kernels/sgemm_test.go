@@ -232,3 +232,39 @@ func abs(s []float64) []float64 {
 	}
 	return out
 }
+
+// A micro-kernel reading its B rows in place gives bit for bit what it gives
+// on the same rows packed, and refuses offsets outside b.
+func TestMicroKernelDirectMatchesPacked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, kern := range cpuKernels() {
+		const k = 37
+		b := as[float32](randn(rng, 300))
+		offs := make([]int32, k)
+		packed := make([]float32, k*kern.nr)
+		for p := range offs {
+			offs[p] = int32(rng.IntN(len(b) - kern.nr + 1))
+			copy(packed[p*kern.nr:(p+1)*kern.nr], b[offs[p]:])
+		}
+		a := as[float32](randn(rng, k*kern.mr))
+		c1, c2 := as[float32](randn(rng, kern.mr*kern.nr)), make([]float32, kern.mr*kern.nr)
+		copy(c2, c1)
+		kern.run(k, a, packed, c1, kern.nr, 0.5, 2)
+		kern.runDirect(k, a, b, offs, c2, kern.nr, 0.5, 2)
+		if !slices.Equal(c1, c2) {
+			t.Fatalf("%s %dx%d: direct and packed B differ", kern.name, kern.mr, kern.nr)
+		}
+		if kern.name == "go" {
+			continue // the Go kernel's bounds are Go's own
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: offset past b accepted", kern.name)
+				}
+			}()
+			offs[5] = int32(len(b) - kern.nr + 1)
+			kern.runDirect(k, a, b, offs, c2, kern.nr, 1, 0)
+		}()
+	}
+}

@@ -7,23 +7,29 @@ import "fmt"
 //
 //	y[b, ch, i, j] = x[b, ch, i/factor, j/factor]   (integer division).
 //
-// Planes run in parallel.
+// Contiguous ranges of planes run in parallel.
 func UpsampleNearest[T Float](x []T, n, c, h, w, factor int, y []T) error {
 	if err := checkUpsample("upsample", len(x), n, c, h, w, factor, len(y)); err != nil {
 		return err
 	}
-	hw, ow := h*w, w*factor
-	parallel(n*c, workers(n*c), func(_, p int) {
-		src, dst := x[p*hw:(p+1)*hw], y[p*hw*factor*factor:(p+1)*hw*factor*factor]
-		for i := range h {
-			row := dst[i*factor*ow : (i*factor+1)*ow]
-			for j, v := range src[i*w : (i+1)*w] {
-				for r := range row[j*factor : (j+1)*factor] {
-					row[j*factor+r] = v
+	ow := w * factor
+	planeRanges(n*c, func(p0, p1 int) {
+		for i := p0 * h; i < p1*h; i++ { // rows of all planes in range, in order
+			src := x[i*w : (i+1)*w]
+			row := y[i*factor*ow : (i*factor+1)*ow]
+			if factor == 2 {
+				for j, v := range src {
+					row[2*j], row[2*j+1] = v, v
+				}
+			} else {
+				for j, v := range src {
+					for r := range factor {
+						row[j*factor+r] = v
+					}
 				}
 			}
 			for r := 1; r < factor; r++ {
-				copy(dst[(i*factor+r)*ow:], row)
+				copy(y[(i*factor+r)*ow:], row)
 			}
 		}
 	})
@@ -41,22 +47,36 @@ func UpsampleNearestBackward[T Float](dy []T, n, c, h, w, factor int, dx []T) er
 	if err := checkUpsample("upsample backward", len(dx), n, c, h, w, factor, len(dy)); err != nil {
 		return err
 	}
-	hw, ow := h*w, w*factor
-	parallel(n*c, workers(n*c), func(_, p int) {
-		src, dst := dy[p*hw*factor*factor:(p+1)*hw*factor*factor], dx[p*hw:(p+1)*hw]
-		for i := range h {
-			for j := range w {
+	ow := w * factor
+	planeRanges(n*c, func(p0, p1 int) {
+		for i := p0 * h; i < p1*h; i++ {
+			dst := dx[i*w : (i+1)*w]
+			if factor == 2 {
+				r0, r1 := dy[2*i*ow:][:ow], dy[(2*i+1)*ow:][:ow]
+				for j := range dst {
+					dst[j] = r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
+				}
+				continue
+			}
+			for j := range dst {
 				var s T
 				for r := range factor {
-					for _, v := range src[(i*factor+r)*ow+j*factor:][:factor] {
+					for _, v := range dy[(i*factor+r)*ow+j*factor:][:factor] {
 						s += v
 					}
 				}
-				dst[i*w+j] = s
+				dst[j] = s
 			}
 		}
 	})
 	return nil
+}
+
+// planeRanges calls f on contiguous ranges [p0, p1) covering [0, planes),
+// one per goroutine.
+func planeRanges(planes int, f func(p0, p1 int)) {
+	nw := workers(planes)
+	parallel(nw, nw, func(_, part int) { f(part*planes/nw, (part+1)*planes/nw) })
 }
 
 // checkUpsample validates the sizes of an upsampling of a small tensor of
