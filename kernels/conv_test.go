@@ -284,3 +284,15 @@ func TestConvErrors(t *testing.T) {
 		}
 	}
 }
+
+// The convolutions give the right answers on every micro-kernel family and
+// dot kernel this CPU has, not only on the ones picked for it.
+func TestConvOnEveryKernel(t *testing.T) {
+	defer func(p *gemmPlan[float32], d dotKernel[float32]) { plan32, dots32 = p, d }(plan32, dots32)
+	sets, dots := kernelSets(), dotKernels()
+	for i := range max(len(sets), len(dots)) {
+		plan32 = newPlan(sets[min(i, len(sets)-1)]...)
+		dots32 = dots[min(i, len(dots)-1)]
+		t.Run(plan32.kerns[0].name+"+"+dots32.name, testConv[float32])
+	}
+}

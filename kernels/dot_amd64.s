@@ -124,3 +124,105 @@ dotnext:
 	VMOVUPS Z31, 960(DX)
 	VZEROUPPER
 	RET
+
+// Lane indices 0..7, for the tail mask of dot2x4avx2.
+DATA dotlanes<>+0(SB)/4, $0
+DATA dotlanes<>+4(SB)/4, $1
+DATA dotlanes<>+8(SB)/4, $2
+DATA dotlanes<>+12(SB)/4, $3
+DATA dotlanes<>+16(SB)/4, $4
+DATA dotlanes<>+20(SB)/4, $5
+DATA dotlanes<>+24(SB)/4, $6
+DATA dotlanes<>+28(SB)/4, $7
+GLOBL dotlanes<>(SB), RODATA|NOPTR, $32
+
+// func dot2x4avx2(k, n, sa, sb int, a0, a1, b0, b1, b2, b3, acc *float32)
+//
+// The AVX2 dot kernel: 2×4 rows, 8 lanes. Y8..Y15 hold the partial-sum
+// vectors (a_i·b_j in Y(8 + 4i + j)); Y0/Y1 the a rows, Y2..Y5 the b rows.
+// The tail of a segment is loaded with VMASKMOVPS under the mask of lanes
+// below k mod 8 (masked loads do not fault).
+TEXT ·dot2x4avx2(SB), NOSPLIT, $0-88
+	MOVQ a0+32(FP), SI
+	MOVQ a1+40(FP), DI
+	MOVQ b0+48(FP), R8
+	MOVQ b1+56(FP), R9
+	MOVQ b2+64(FP), R10
+	MOVQ b3+72(FP), R11
+	MOVQ acc+80(FP), DX
+	VMOVUPS 0(DX), Y8
+	VMOVUPS 32(DX), Y9
+	VMOVUPS 64(DX), Y10
+	VMOVUPS 96(DX), Y11
+	VMOVUPS 128(DX), Y12
+	VMOVUPS 160(DX), Y13
+	VMOVUPS 192(DX), Y14
+	VMOVUPS 224(DX), Y15
+	VMOVDQU dotlanes<>(SB), Y7
+
+#define FMA2X4 \
+	VFMADD231PS Y2, Y0, Y8  \
+	VFMADD231PS Y3, Y0, Y9  \
+	VFMADD231PS Y4, Y0, Y10 \
+	VFMADD231PS Y5, Y0, Y11 \
+	VFMADD231PS Y2, Y1, Y12 \
+	VFMADD231PS Y3, Y1, Y13 \
+	VFMADD231PS Y4, Y1, Y14 \
+	VFMADD231PS Y5, Y1, Y15
+
+avx2segment:
+	MOVQ k+0(FP), CX
+	XORQ AX, AX
+
+avx2loop:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	CMPQ BX, $8
+	JLT  avx2tail
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS (DI)(AX*4), Y1
+	VMOVUPS (R8)(AX*4), Y2
+	VMOVUPS (R9)(AX*4), Y3
+	VMOVUPS (R10)(AX*4), Y4
+	VMOVUPS (R11)(AX*4), Y5
+	FMA2X4
+	ADDQ $8, AX
+	JMP  avx2loop
+
+avx2tail:
+	TESTQ BX, BX
+	JEQ   avx2next
+	VMOVD        BX, X6
+	VPBROADCASTD X6, Y6
+	VPCMPGTD     Y7, Y6, Y6 // lanes below k mod 8
+	VMASKMOVPS   (SI)(AX*4), Y6, Y0
+	VMASKMOVPS   (DI)(AX*4), Y6, Y1
+	VMASKMOVPS   (R8)(AX*4), Y6, Y2
+	VMASKMOVPS   (R9)(AX*4), Y6, Y3
+	VMASKMOVPS   (R10)(AX*4), Y6, Y4
+	VMASKMOVPS   (R11)(AX*4), Y6, Y5
+	FMA2X4
+
+avx2next:
+	MOVQ sa+16(FP), BX
+	SHLQ $2, BX
+	ADDQ BX, SI
+	ADDQ BX, DI
+	MOVQ sb+24(FP), BX
+	SHLQ $2, BX
+	ADDQ BX, R8
+	ADDQ BX, R9
+	ADDQ BX, R10
+	ADDQ BX, R11
+	DECQ n+8(FP)
+	JNE  avx2segment
+	VMOVUPS Y8, 0(DX)
+	VMOVUPS Y9, 32(DX)
+	VMOVUPS Y10, 64(DX)
+	VMOVUPS Y11, 96(DX)
+	VMOVUPS Y12, 128(DX)
+	VMOVUPS Y13, 160(DX)
+	VMOVUPS Y14, 192(DX)
+	VMOVUPS Y15, 224(DX)
+	VZEROUPPER
+	RET

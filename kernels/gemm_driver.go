@@ -135,7 +135,7 @@ func (p *gemmPlan[T]) mulWith(kern microKernel[T], m, n, k int, alpha T, a opera
 					a.packA(pa, ic, mc, pc, kc, mr)
 				}
 				for jr := 0; jr < nc; jr += nr {
-					// run computes the tile at row ir of the block into t.
+					// run computes the tile of A panel ap and this column panel into t.
 					run := func(ap, t []T, ldt int, alpha, beta T) {
 						kern.run(kc, ap, buf.b[jr*kc:(jr+nr)*kc], t, ldt, alpha, beta)
 					}

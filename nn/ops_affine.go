@@ -68,7 +68,7 @@ func (op denseOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.Nod
 	if err != nil {
 		return nil, err
 	}
-	db, err := gorgonia.ApplyOp(sumRowsOp{fresh()}, dy)
+	db, err := gorgonia.ApplyOp(biasGradOp{pureOp: fresh(), dims: 2}, dy)
 	return gorgonia.Nodes{dx, dw, db}, err
 }
 
@@ -130,34 +130,4 @@ func (op matMulOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 			kernels.Gemm(op.transA, op.transB, m, n, k, 1, in[0], a[1], in[1], b[1], 0, c, n)
 			return nil
 		})
-}
-
-// sumRowsOp is db[j] = Σᵢ dy[i, j] of a matrix dy, summed in float64.
-type sumRowsOp struct{ pureOp }
-
-func (op sumRowsOp) Arity() int            { return 1 }
-func (op sumRowsOp) Type() hm.Type         { return fnType(2, 1) }
-func (op sumRowsOp) String() string        { return "SumRows" }
-func (op sumRowsOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op sumRowsOp) Hashcode() uint32      { return hashOf(op) }
-
-func (op sumRowsOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
-	s, err := shapeArgs(op, ds)
-	if err != nil {
-		return nil, err
-	}
-	if len(s[0]) != 2 {
-		return nil, fmt.Errorf("nn: %v: input %v is not a matrix", op, s[0])
-	}
-	return tensor.Shape{s[0][1]}, nil
-}
-
-func (op sumRowsOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
-	return execute(op, vs, columnSums[float32], columnSums[float64])
-}
-
-// columnSums sets db to the column sums of the matrix in[0].
-func columnSums[T kernels.Float](db []T, in [][]T) error {
-	n := len(db)
-	return kernels.BiasBackward(in[0], len(in[0])/n, n, 1, db)
 }

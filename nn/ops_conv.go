@@ -133,7 +133,7 @@ func (op conv2dOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.No
 	if !op.bias {
 		return gorgonia.Nodes{dx, dw}, nil
 	}
-	db, err := gorgonia.ApplyOp(conv2dBiasGradOp{fresh()}, dy)
+	db, err := gorgonia.ApplyOp(biasGradOp{pureOp: fresh(), dims: 4}, dy)
 	return gorgonia.Nodes{dx, dw, db}, err
 }
 
@@ -249,39 +249,5 @@ func (op conv2dFilterGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 		},
 		func(dw []float64, in [][]float64) error {
 			return kernels.Conv2DBackwardFilter(g, in[0], in[1], dw, nil)
-		})
-}
-
-// conv2dBiasGradOp is db[k] = Σ_{n,i,j} dy[n,k,i,j] of dy (N, K, OH, OW).
-type conv2dBiasGradOp struct{ pureOp }
-
-func (op conv2dBiasGradOp) Arity() int            { return 1 }
-func (op conv2dBiasGradOp) Type() hm.Type         { return fnType(4, 1) }
-func (op conv2dBiasGradOp) String() string        { return "Conv2dBiasGrad" }
-func (op conv2dBiasGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op conv2dBiasGradOp) Hashcode() uint32      { return hashOf(op) }
-
-func (op conv2dBiasGradOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
-	s, err := shapeArgs(op, ds)
-	if err != nil {
-		return nil, err
-	}
-	if len(s[0]) != 4 {
-		return nil, fmt.Errorf("nn: %v: dy %v must have 4 dimensions", op, s[0])
-	}
-	return tensor.Shape{s[0][1]}, nil
-}
-
-func (op conv2dBiasGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
-	if len(vs) != 1 || vs[0].Shape().Dims() != 4 {
-		return nil, fmt.Errorf("nn: %v: want one 4-d input", op)
-	}
-	s := vs[0].Shape()
-	return execute(op, vs,
-		func(db []float32, in [][]float32) error {
-			return kernels.BiasBackward(in[0], s[0], s[1], s[2]*s[3], db)
-		},
-		func(db []float64, in [][]float64) error {
-			return kernels.BiasBackward(in[0], s[0], s[1], s[2]*s[3], db)
 		})
 }

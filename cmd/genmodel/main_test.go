@@ -38,6 +38,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"train", "vae", "--mollify-kind", "wobble"}, 2, `Kind "wobble"`},
 		{[]string{"train", "vae", "--mollify=false", "--mollify-frac", "0.5"}, 2, "--mollify=false contradicts --mollify-frac"},
 		{[]string{"train", "vae", "--pixels", "continuous"}, 2, "do not fit the bernoulli likelihood"},
+		{[]string{"train", "vae", "--activation", "tanh"}, 2, `unknown activation "tanh"`},
 		{[]string{"train", "vae", "--dataset", "cifar"}, 2, `unknown dataset "cifar"`},
 		{[]string{"train", "vae", "--dataset", "idx", "--data-dir", "/nonexistent/dir"}, 1, "/nonexistent/dir"},
 		{[]string{"train", "--resume", "/nonexistent/run"}, 1, "/nonexistent/run"},
@@ -192,7 +193,7 @@ func TestTrainVariants(t *testing.T) {
 		{"--likelihood", "gaussian", "--mollify-kind", "blur"},
 		{"--likelihood", "logistic", "--mollify-schedule", "cosine"},
 		{"--pixels", "static-binary", "--iwae", "3", "--optimizer", "adamax"},
-		{"--beta", "0.5", "--mollify-schedule", "linear", "--mollify-frac", "1"},
+		{"--beta", "0.5", "--mollify-schedule", "linear", "--mollify-frac", "1", "--activation", "relu"},
 	} {
 		dir := filepath.Join(t.TempDir(), "run")
 		args := append([]string{"train", "vae", "--steps", "3", "--batch", "4", "--width", "2", "--latent", "2", "--out", dir, "--quiet"}, flags...)

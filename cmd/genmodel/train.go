@@ -62,6 +62,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Uint64Var(&rc.Train.Seed, "seed", 1, "random seed: same seed and flags, same numbers")
 	fs.IntVar(&rc.VAE.Latent, "latent", 32, "latent dimensions")
 	fs.IntVar(&rc.VAE.Width, "width", 32, "channels of the first conv layer")
+	fs.StringVar(&rc.VAE.Activation, "activation", "elu", "hidden units: elu or relu")
 	fs.StringVar(&rc.VAE.Likelihood, "likelihood", vae.Bernoulli, "decoder likelihood: bernoulli, logistic or gaussian")
 	fs.Float64Var(&rc.VAE.Beta, "beta", 1, "β, the KL weight (β-VAE)")
 	fs.IntVar(&rc.VAE.IWAE, "iwae", 1, "train on the importance-weighted bound with K samples (1: ELBO)")
@@ -281,4 +282,4 @@ func summarize(w io.Writer, dir string, steps int, took time.Duration) {
 
 // defaultSteps is the training budget of a plain "genmodel train vae": a few
 // minutes on 2 cores.
-const defaultSteps = 1500
+const defaultSteps = 4000
