@@ -27,7 +27,7 @@ func BenchmarkConv2DForward(b *testing.B) {
 	x, w, bias, _ := convOperands(g)
 	y := make([]float32, g.YSize())
 	for b.Loop() {
-		if err := Conv2DForward(g, x, w, bias, y); err != nil {
+		if err := Conv2DForward(g, x, w, bias, y, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -51,7 +51,7 @@ func BenchmarkConv2DBackwardFilter(b *testing.B) {
 	x, _, _, dy := convOperands(g)
 	dw, db := make([]float32, g.WSize()), make([]float32, g.K)
 	for b.Loop() {
-		if err := Conv2DBackwardFilter(g, x, dy, dw, db); err != nil {
+		if err := Conv2DBackwardFilter(g, x, dy, dw, db, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,17 +14,21 @@ const filterChunks = 8
 // for x (N,C,H,W), w (K,C,KH,KW), bias (K) or nil, into y (N,K,OutH,OutW),
 // which is overwritten. Each image is phased (see phasedGeom) and multiplied
 // as w·col_n over the virtual grid; images run in parallel on up to
-// GOMAXPROCS goroutines.
-func Conv2DForward[T Float](g ConvGeom, x, w, bias, y []T) error {
+// GOMAXPROCS goroutines. When keep is not nil (N·PhasedSize(g) elements) the
+// phased images are left in it, for Conv2DBackwardFilter on the same x.
+func Conv2DForward[T Float](g ConvGeom, x, w, bias, y, keep []T) error {
 	if err := checkConv(g, "conv2d forward", [4]string{"x", "w", "bias", "y"}, x, w, bias, y); err != nil {
 		return err
 	}
-	convForward(g, x, w, bias, y)
+	if keep != nil && len(keep) != g.N*PhasedSize(g) {
+		return fmt.Errorf("conv2d forward: keep has %d elements, want %d", len(keep), g.N*PhasedSize(g))
+	}
+	convForward(g, x, w, bias, y, keep)
 	return nil
 }
 
 // convForward is Conv2DForward without checks.
-func convForward[T Float](g ConvGeom, x, w, bias, y []T) {
+func convForward[T Float](g ConvGeom, x, w, bias, y, keep []T) {
 	ph := newPhasedGeom(g)
 	taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
 	xs, ys := g.C*g.H*g.W, g.K*oh*ow
@@ -36,8 +40,12 @@ func convForward[T Float](g ConvGeom, x, w, bias, y []T) {
 	pl := planOf[T]()
 	wp := pl.prepack(matrix[T]{w, taps, false}, g.K, taps)
 	parallel(g.N, nw, func(wk, n int) {
-		fillPhased(ph, imgs[wk], x[n*xs:(n+1)*xs])
-		pl.mul(g.K, vouts, taps, 1, wp, phasedPatches[T]{ph, imgs[wk]}, 0, outs[wk], vouts)
+		img := imgs[wk]
+		if keep != nil {
+			img = keep[n*ph.size : (n+1)*ph.size]
+		}
+		fillPhased(ph, img, x[n*xs:(n+1)*xs])
+		pl.mul(g.K, vouts, taps, 1, wp, phasedPatches[T]{ph, img}, 0, outs[wk], vouts)
 		for k := range g.K {
 			var b T
 			if bias != nil {
@@ -74,7 +82,7 @@ func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 			}
 		}
 		t := ConvGeom{N: g.N, C: g.K, H: g.OutH(), W: g.OutW(), K: g.C, KH: g.KH, KW: g.KW, SH: 1, SW: 1, PH: g.KH - 1 - g.PH, PW: g.KW - 1 - g.PW}
-		convForward(t, dy, flipped, nil, dx)
+		convForward(t, dy, flipped, nil, dx, nil)
 		return nil
 	}
 	taps, outs := g.ColRows(), g.ColCols()
@@ -114,10 +122,15 @@ func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 // product of the gradient row dy_n[k] (zero in the extra columns) with the
 // contiguous row of tap r, summed over n: the dot kernel computes these in
 // tiles, straight from memory. The batch is cut into min(N, 8) contiguous
-// chunks, run in parallel; the chunk partials are added in chunk order.
-func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
+// chunks, run in parallel; the chunk partials are added in chunk order. When
+// kept is not nil it must hold the phased images Conv2DForward kept for this
+// x, which are then used instead of phasing x again.
+func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias, kept []T) error {
 	if err := checkConv(g, "conv2d backward filter", [4]string{"x", "dw", "dbias", "dy"}, x, dw, dbias, dy); err != nil {
 		return err
+	}
+	if kept != nil && len(kept) != g.N*PhasedSize(g) {
+		return fmt.Errorf("conv2d backward filter: kept has %d elements, want %d", len(kept), g.N*PhasedSize(g))
 	}
 	ph := newPhasedGeom(g)
 	taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
@@ -126,8 +139,12 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
 	per := (g.N + chunks - 1) / chunks // images in the largest chunk
 	nw := workers(chunks)
 	dk := dotsOf[T]()
-	imgs, release := scratch[T](nw, per*ph.size)
-	defer release()
+	var imgs [][]T
+	if kept == nil {
+		var release func()
+		imgs, release = scratch[T](nw, per*ph.size)
+		defer release()
+	}
 	grads, release2 := scratch[T](nw, per*g.K*vouts)
 	defer release2()
 	accs, release3 := scratch[T](nw, dk.ra*dk.rb*dk.lanes)
@@ -137,14 +154,24 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
 	parts = append([][]T{dw}, parts...)
 	parallel(chunks, nw, func(wk, c int) {
 		n0, n1 := c*g.N/chunks, (c+1)*g.N/chunks
+		var phased []T
+		if kept != nil {
+			phased = kept[n0*ph.size:]
+		} else {
+			phased = imgs[wk]
+		}
 		for m := range n1 - n0 {
-			fillPhased(ph, imgs[wk][m*ph.size:(m+1)*ph.size], x[(n0+m)*xs:(n0+m+1)*xs])
+			if kept == nil {
+				fillPhased(ph, phased[m*ph.size:(m+1)*ph.size], x[(n0+m)*xs:(n0+m+1)*xs])
+			}
 			for k := range g.K {
 				widen(grads[wk][(m*g.K+k)*vouts:], dy[(n0+m)*ys+k*oh*ow:], oh, ow, ph.wq)
 			}
 		}
 		acc, part := accs[wk], parts[c]
 		var a, b [dotRows][]T
+		var sumsBuf [dotRows * dotRows]T
+		sums := sumsBuf[:dk.ra*dk.rb]
 		for k0 := 0; k0 < g.K; k0 += dk.ra {
 			for r0 := 0; r0 < taps; r0 += dk.rb {
 				clear(acc)
@@ -153,12 +180,13 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias []T) error {
 					a[i] = grads[wk][min(k0+i, g.K-1)*vouts:]
 				}
 				for j := range dk.rb {
-					b[j] = imgs[wk][int(ph.taps[min(r0+j, taps-1)]):]
+					b[j] = phased[int(ph.taps[min(r0+j, taps-1)]):]
 				}
 				dk.run(vouts, n1-n0, g.K*vouts, ph.size, &a, &b, acc)
+				reduceLanes(acc, dk.lanes, sums)
 				for i := range min(dk.ra, g.K-k0) {
 					for j := range min(dk.rb, taps-r0) {
-						part[(k0+i)*taps+r0+j] = reduceLanes(acc[(i*dk.rb+j)*dk.lanes:][:dk.lanes])
+						part[(k0+i)*taps+r0+j] = sums[i*dk.rb+j]
 					}
 				}
 			}

@@ -27,12 +27,8 @@ type phasedGeom struct {
 }
 
 func newPhasedGeom(g ConvGeom) phasedGeom {
-	hp, wp := g.H+2*g.PH, g.W+2*g.PW
-	ph := phasedGeom{g: g, hq: (hp + g.SH - 1) / g.SH, wq: (wp + g.SW - 1) / g.SW}
-	// The last tap's run may read past its plane by (KW−1)/SW elements into
-	// garbage columns, and a micro-kernel reading a run in place up to maxNR
-	// further; the slack keeps those reads inside the buffer.
-	ph.size = g.SH*g.SW*g.C*ph.hq*ph.wq + ph.wq + maxNR
+	ph := phasedGeom{g: g}
+	ph.hq, ph.wq, ph.size = phasedDims(g)
 	// Virtual pixel (i, jj) of tap r = (c·KH + p)·KW + q is at
 	// taps[r] + i·Wq + jj.
 	ph.taps = make([]int32, g.C*g.KH*g.KW)
@@ -46,6 +42,24 @@ func newPhasedGeom(g ConvGeom) phasedGeom {
 
 // outs is the number of virtual output pixels, OutH·Wq.
 func (ph phasedGeom) outs() int { return ph.g.OutH() * ph.wq }
+
+// phasedDims returns the phase height and width of g's padded input and the
+// size of one phased image.
+func phasedDims(g ConvGeom) (hq, wq, size int) {
+	hp, wp := g.H+2*g.PH, g.W+2*g.PW
+	hq, wq = (hp+g.SH-1)/g.SH, (wp+g.SW-1)/g.SW
+	// The last tap's run may read past its plane by (KW−1)/SW elements into
+	// garbage columns, and a micro-kernel reading a run in place up to maxNR
+	// further; the slack keeps those reads inside the buffer.
+	return hq, wq, g.SH*g.SW*g.C*hq*wq + wq + maxNR
+}
+
+// PhasedSize is the number of elements of the phased copy of one input
+// image of g that Conv2DForward can keep for Conv2DBackwardFilter.
+func PhasedSize(g ConvGeom) int {
+	_, _, size := phasedDims(g)
+	return size
+}
 
 // fillPhased writes the phased image of x (C, H, W) into dst (ph.size
 // elements). With stride 1 there is one phase, the padded image: its rows

@@ -104,11 +104,13 @@ func testConv[T Float](t *testing.T) {
 		wantDx, wantDw, wantDb := refConvBackward(g, x, w, dy)
 
 		y := make([]T, g.YSize())
-		if err := Conv2DForward(g, as[T](x), as[T](w), as[T](b), y); err != nil {
+		if err := Conv2DForward(g, as[T](x), as[T](w), as[T](b), y, nil); err != nil {
 			t.Fatal(err)
 		}
 		assertClose(t, name+" forward", y, refConv(g, x, w, b))
-		if err := Conv2DForward(g, as[T](x), as[T](w), nil, y); err != nil {
+		// Again without bias, keeping the phased images for the filter gradient.
+		kept := make([]T, g.N*PhasedSize(g))
+		if err := Conv2DForward(g, as[T](x), as[T](w), nil, y, kept); err != nil {
 			t.Fatal(err)
 		}
 		assertClose(t, name+" forward without bias", y, refConv(g, x, w, nil))
@@ -120,15 +122,18 @@ func testConv[T Float](t *testing.T) {
 		assertClose(t, name+" backward data", dx, wantDx)
 
 		dw, db := make([]T, g.WSize()), make([]T, g.K)
-		if err := Conv2DBackwardFilter(g, as[T](x), as[T](dy), dw, db); err != nil {
+		if err := Conv2DBackwardFilter(g, as[T](x), as[T](dy), dw, db, nil); err != nil {
 			t.Fatal(err)
 		}
 		assertClose(t, name+" backward filter", dw, wantDw)
 		assertClose(t, name+" backward bias", db, wantDb)
-		if err := Conv2DBackwardFilter(g, as[T](x), as[T](dy), dw, nil); err != nil {
+		dwKept := make([]T, g.WSize())
+		if err := Conv2DBackwardFilter(g, as[T](x), as[T](dy), dwKept, nil, kept); err != nil {
 			t.Fatal(err)
 		}
-		assertClose(t, name+" backward filter without bias", dw, wantDw)
+		if !slices.Equal(dwKept, dw) {
+			t.Fatalf("%s: filter gradient from the kept phased images differs", name)
+		}
 	}
 }
 
@@ -227,9 +232,9 @@ func TestConvDeterministic(t *testing.T) {
 	run := func() [][]float32 {
 		y, dx, dw, db := make([]float32, g.YSize()), make([]float32, g.XSize()), make([]float32, g.WSize()), make([]float32, g.K)
 		for _, err := range []error{
-			Conv2DForward(g, x, w, b, y),
+			Conv2DForward(g, x, w, b, y, nil),
 			Conv2DBackwardData(g, dy, w, dx),
-			Conv2DBackwardFilter(g, x, dy, dw, db),
+			Conv2DBackwardFilter(g, x, dy, dw, db, nil),
 		} {
 			if err != nil {
 				t.Fatal(err)
@@ -266,16 +271,18 @@ func TestConvErrors(t *testing.T) {
 		if g.Validate() == nil {
 			t.Errorf("%+v validated", g)
 		}
-		if Conv2DForward(g, make([]float32, 9), make([]float32, 9), nil, make([]float32, 1)) == nil {
+		if Conv2DForward(g, make([]float32, 9), make([]float32, 9), nil, make([]float32, 1), nil) == nil {
 			t.Errorf("%+v: forward ran", g)
 		}
 	}
 	x, w, y := make([]float64, 9), make([]float64, 9), make([]float64, 1)
 	for _, err := range []error{
-		Conv2DForward(ok, x[:8], w, nil, y),
-		Conv2DForward(ok, x, w, make([]float64, 2), y),
+		Conv2DForward(ok, x[:8], w, nil, y, nil),
+		Conv2DForward(ok, x, w, make([]float64, 2), y, nil),
+		Conv2DForward(ok, x, w, nil, y, make([]float64, 3)),
 		Conv2DBackwardData(ok, y, w, x[:8]),
-		Conv2DBackwardFilter(ok, x, make([]float64, 2), w, nil),
+		Conv2DBackwardFilter(ok, x, make([]float64, 2), w, nil, nil),
+		Conv2DBackwardFilter(ok, x, y, w, nil, make([]float64, 3)),
 		BiasBackward(make([]float64, 5), 1, 2, 2, make([]float64, 2)),
 		BiasBackward(make([]float64, 4), 0, 2, 2, make([]float64, 2)),
 	} {

@@ -42,13 +42,17 @@ func goDotKernel[T Float]() dotKernel[T] {
 	}}
 }
 
-// reduceLanes is the sum of a product's partial sums, in lane order.
-func reduceLanes[T Float](v []T) T {
-	var s T
-	for _, x := range v {
-		s += x
+// reduceLanes sets sums[q] to the sum of product q's partial sums,
+// acc[q·lanes : (q+1)·lanes], added in lane order. The products are added
+// side by side, lane after lane, so that their additions do not wait on
+// each other.
+func reduceLanes[T Float](acc []T, lanes int, sums []T) {
+	clear(sums)
+	for l := range lanes {
+		for q := range sums {
+			sums[q] += acc[q*lanes+l]
+		}
 	}
-	return s
 }
 
 // dots64 is the float64 dot kernel (gradient checks); dots32 the best float32

@@ -27,7 +27,7 @@ func Conv2d(x, w, b *gorgonia.Node, stride, pad [2]int) (*gorgonia.Node, error) 
 	if err := checkNodes("conv2d", ns, names, dims); err != nil {
 		return nil, err
 	}
-	op := conv2dOp{pureOp: fresh(), stride: stride, pad: pad, bias: b != nil}
+	op := conv2dOp{pureOp: fresh(), stride: stride, pad: pad, bias: b != nil, kept: new(phasedCache)}
 	shapes := []gorgonia.DimSizer{x.Shape(), w.Shape()}
 	if b != nil {
 		shapes = append(shapes, b.Shape())
@@ -38,11 +38,45 @@ func Conv2d(x, w, b *gorgonia.Node, stride, pad [2]int) (*gorgonia.Node, error) 
 	return gorgonia.ApplyOp(op, ns...)
 }
 
-// conv2dOp is Conv2d: inputs x, w and, if bias, b.
+// conv2dOp is Conv2d: inputs x, w and, if bias, b. Its forward pass keeps
+// the phased copy of x in kept for the filter gradient of the same run.
 type conv2dOp struct {
 	pureOp
 	stride, pad [2]int
 	bias        bool
+	kept        *phasedCache
+}
+
+// phasedCache carries the phased images of a convolution's input (see
+// kernels.PhasedSize) from the forward op to its filter-gradient op, which
+// then need not phase the input again. The filter-gradient op takes the
+// forward output as an input, so it always runs after the forward op of the
+// same run; it uses the images only if they were made from the very x it
+// gets.
+type phasedCache struct {
+	buf  any // []float32 or []float64
+	from any // *float32 or *float64: the first element of the x they were made from
+}
+
+// keep returns the cache's buffer of n elements for images of x, allocating
+// it on first use.
+func keep[T kernels.Float](c *phasedCache, x []T, n int) []T {
+	buf, ok := c.buf.([]T)
+	if !ok || len(buf) != n {
+		buf = make([]T, n)
+		c.buf = buf
+	}
+	c.from = &x[0]
+	return buf
+}
+
+// kept returns the cached images if they were made from x, else nil.
+func kept[T kernels.Float](c *phasedCache, x []T, n int) []T {
+	buf, ok := c.buf.([]T)
+	if from, _ := c.from.(*T); !ok || len(buf) != n || from != &x[0] {
+		return nil
+	}
+	return buf
 }
 
 func (op conv2dOp) Arity() int {
@@ -105,9 +139,14 @@ func (op conv2dOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	n := g.N * kernels.PhasedSize(g)
 	return execute(op, vs,
-		func(y []float32, in [][]float32) error { return kernels.Conv2DForward(g, in[0], in[1], bias(in), y) },
-		func(y []float64, in [][]float64) error { return kernels.Conv2DForward(g, in[0], in[1], bias(in), y) })
+		func(y []float32, in [][]float32) error {
+			return kernels.Conv2DForward(g, in[0], in[1], bias(in), y, keep(op.kept, in[0], n))
+		},
+		func(y []float64, in [][]float64) error {
+			return kernels.Conv2DForward(g, in[0], in[1], bias(in), y, keep(op.kept, in[0], n))
+		})
 }
 
 // bias returns the third input, or nil when there are two.
@@ -126,7 +165,7 @@ func (op conv2dOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.No
 	if err != nil {
 		return nil, err
 	}
-	dw, err := gorgonia.ApplyOp(conv2dFilterGradOp{pureOp: fresh(), stride: op.stride, pad: op.pad, kh: w[2], kw: w[3]}, in[0], dy)
+	dw, err := gorgonia.ApplyOp(conv2dFilterGradOp{pureOp: fresh(), stride: op.stride, pad: op.pad, kh: w[2], kw: w[3], kept: op.kept}, in[0], dy, y)
 	if err != nil {
 		return nil, err
 	}
@@ -195,15 +234,17 @@ func (op conv2dDataGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 
 // conv2dFilterGradOp is dw (K, C, kh, kw) of a convolution with the given
 // stride and padding, from its input x (N, C, H, W) and output gradient
-// dy (N, K, OH, OW).
+// dy (N, K, OH, OW). Its third input, the forward output y, only orders it
+// after the forward op, whose phased images it reads from kept.
 type conv2dFilterGradOp struct {
 	pureOp
 	stride, pad [2]int
 	kh, kw      int
+	kept        *phasedCache
 }
 
-func (op conv2dFilterGradOp) Arity() int    { return 2 }
-func (op conv2dFilterGradOp) Type() hm.Type { return fnType(4, 4, 4) }
+func (op conv2dFilterGradOp) Arity() int    { return 3 }
+func (op conv2dFilterGradOp) Type() hm.Type { return fnType(4, 4, 4, 4) }
 func (op conv2dFilterGradOp) String() string {
 	return fmt.Sprintf("Conv2dFilterGrad(stride %v, pad %v, filter %dx%d)", op.stride, op.pad, op.kh, op.kw)
 }
@@ -236,18 +277,19 @@ func (op conv2dFilterGradOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, 
 }
 
 func (op conv2dFilterGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
-	if len(vs) != 2 {
-		return nil, fmt.Errorf("nn: %v: got %d inputs, want 2", op, len(vs))
+	if len(vs) != 3 {
+		return nil, fmt.Errorf("nn: %v: got %d inputs, want 3", op, len(vs))
 	}
 	g, err := op.geom(vs[0].Shape(), vs[1].Shape())
 	if err != nil {
 		return nil, err
 	}
+	n := g.N * kernels.PhasedSize(g)
 	return execute(op, vs,
 		func(dw []float32, in [][]float32) error {
-			return kernels.Conv2DBackwardFilter(g, in[0], in[1], dw, nil)
+			return kernels.Conv2DBackwardFilter(g, in[0], in[1], dw, nil, kept(op.kept, in[0], n))
 		},
 		func(dw []float64, in [][]float64) error {
-			return kernels.Conv2DBackwardFilter(g, in[0], in[1], dw, nil)
+			return kernels.Conv2DBackwardFilter(g, in[0], in[1], dw, nil, kept(op.kept, in[0], n))
 		})
 }
