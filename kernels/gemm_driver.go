@@ -269,27 +269,8 @@ func (a matrix[T]) packA(dst []T, i0, mc, p0, kc, mr int) {
 	}
 }
 
+// packB packs B as packA packs Bᵀ: the panel layouts are each other's
+// transpose.
 func (b matrix[T]) packB(dst []T, p0, kc, j0, nc, nr int) {
-	for s := 0; s*nr < nc; s++ {
-		panel := dst[s*kc*nr : (s+1)*kc*nr]
-		cols := min(nr, nc-s*nr)
-		if !b.trans {
-			for p := range kc {
-				d := panel[p*nr : (p+1)*nr]
-				copy(d, b.s[(p0+p)*b.ld+j0+s*nr:][:cols])
-				clear(d[cols:])
-			}
-			continue
-		}
-		for j := range cols {
-			for p, v := range b.s[(j0+s*nr+j)*b.ld+p0:][:kc] {
-				panel[p*nr+j] = v
-			}
-		}
-		for j := cols; j < nr; j++ {
-			for p := range kc {
-				panel[p*nr+j] = 0
-			}
-		}
-	}
+	matrix[T]{b.s, b.ld, !b.trans}.packA(dst, j0, nc, p0, kc, nr)
 }

@@ -30,9 +30,6 @@ func NewGraph() *Graph {
 // Err returns the first error met while building, or nil.
 func (g *Graph) Err() error { return g.err }
 
-// ExprGraph exposes the underlying gorgonia graph.
-func (g *Graph) ExprGraph() *gorgonia.ExprGraph { return g.g }
-
 // Fail records err (with context) unless an error is already recorded.
 func (g *Graph) Fail(err error) {
 	if g.err == nil && err != nil {
@@ -122,12 +119,4 @@ func (g *Graph) Bound() ([]*Param, []*Node) {
 		nodes[i] = g.bound[p]
 	}
 	return g.params, nodes
-}
-
-// Const returns a float32 scalar constant.
-func (g *Graph) Const(v float32) *Node {
-	if g.err != nil {
-		return nil
-	}
-	return gorgonia.NewConstant(v)
 }

@@ -82,16 +82,6 @@ func (g *Graph) Square(a *Node) *Node { return g.unary("square", gorgonia.Square
 // Neg returns −a.
 func (g *Graph) Neg(a *Node) *Node { return g.unary("neg", gorgonia.Neg, a) }
 
-// Softplus returns log(1 + eᵃ) elementwise (gorgonia's is stable: it returns
-// a for a > 14 and 0 below −103 in float32).
-func (g *Graph) Softplus(a *Node) *Node { return g.unary("softplus", gorgonia.Softplus, a) }
-
-// Sigmoid returns 1/(1 + e⁻ᵃ) elementwise.
-func (g *Graph) Sigmoid(a *Node) *Node { return g.unary("sigmoid", gorgonia.Sigmoid, a) }
-
-// Tanh returns tanh a elementwise.
-func (g *Graph) Tanh(a *Node) *Node { return g.unary("tanh", gorgonia.Tanh, a) }
-
 // ReLU returns max(a, 0) elementwise.
 func (g *Graph) ReLU(a *Node) *Node { return g.unary("relu", ReLU, a) }
 
@@ -136,15 +126,6 @@ func (g *Graph) SumPerExample(a *Node) *Node {
 	}
 	flat := g.Reshape(a, shape[0], shape.TotalSize()/shape[0])
 	return g.Sum(flat, 1)
-}
-
-// Concat joins nodes along axis.
-func (g *Graph) Concat(axis int, ns ...*Node) *Node {
-	if !g.ok("concat", ns...) {
-		return nil
-	}
-	n, err := gorgonia.Concat(axis, ns...)
-	return g.wrap("concat", n, err)
 }
 
 // Cols returns columns [from, to) of a 2-D node.

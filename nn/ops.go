@@ -30,6 +30,12 @@ import (
 // (fresh()); an op converted from another must not keep the other's.
 type pureOp struct{ out *outputCache }
 
+// cachedOp is an op of this package: a gorgonia.Op with an output cache.
+type cachedOp interface {
+	gorgonia.Op
+	output(tensor.Dtype, tensor.Shape) *tensor.Dense
+}
+
 // fresh returns a pureOp with its own output cache.
 func fresh() pureOp { return pureOp{out: new(outputCache)} }
 
@@ -109,10 +115,10 @@ func checkNodes(op string, ns []*gorgonia.Node, names []string, dims []int) erro
 }
 
 // execute runs op on the values vs: it checks that they are dense tensors
-// of one float dtype, materialises views, allocates the output of the shape
-// op.InferShape gives, and fills it with k32 or k64 (out first, then the
+// of one float dtype, materialises views, takes the output of the shape
+// op.InferShape gives from the op's cache, and fills it with k32 or k64 (out first, then the
 // inputs' elements in row-major order).
-func execute(op gorgonia.Op, vs []gorgonia.Value,
+func execute(op cachedOp, vs []gorgonia.Value,
 	k32 func(out []float32, in [][]float32) error,
 	k64 func(out []float64, in [][]float64) error) (gorgonia.Value, error) {
 	if len(vs) != op.Arity() {
@@ -137,14 +143,7 @@ func execute(op gorgonia.Op, vs []gorgonia.Value,
 	if err != nil {
 		return nil, err
 	}
-	var out *tensor.Dense
-	if c, ok := op.(interface {
-		output(tensor.Dtype, tensor.Shape) *tensor.Dense
-	}); ok {
-		out = c.output(ts[0].Dtype(), shape)
-	} else {
-		out = tensor.New(tensor.Of(ts[0].Dtype()), tensor.WithShape(shape...))
-	}
+	out := op.output(ts[0].Dtype(), shape)
 	switch ts[0].Dtype() {
 	case tensor.Float32:
 		err = k32(out.Data().([]float32), elements[float32](ts))
