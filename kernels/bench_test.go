@@ -5,9 +5,28 @@ import (
 	"testing"
 )
 
-// refvaeGeom is a stride-2 encoder layer of the reference VAE: 64 images of
-// 32 channels at 14×14 to 64 channels at 7×7, 3×3 filters, padding 1.
-var refvaeGeom = ConvGeom{N: 64, C: 32, H: 14, W: 14, K: 64, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}
+// benchGeoms are two layers of the reference VAE, batch 64, 3×3 filters,
+// padding 1: the second encoder convolution (32 channels at 14×14 to 64 at
+// 7×7, stride 2) and the first decoder convolution (64 channels at 7×7,
+// upsampled to 14×14, to 32 channels).
+var benchGeoms = []struct {
+	name string
+	g    ConvGeom
+}{
+	{"enc2", ConvGeom{N: 64, C: 32, H: 14, W: 14, K: 64, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}},
+	{"dec1", ConvGeom{N: 64, C: 64, H: 14, W: 14, K: 32, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, Up: 2}},
+}
+
+// benchConv runs f as a sub-benchmark on every geometry of benchGeoms,
+// reporting GFLOP/s.
+func benchConv(b *testing.B, f func(b *testing.B, g ConvGeom)) {
+	for _, c := range benchGeoms {
+		b.Run(c.name, func(b *testing.B) {
+			f(b, c.g)
+			reportFlops(b, c.g)
+		})
+	}
+}
 
 // convOperands returns random float32 x, w, bias and dy for g.
 func convOperands(g ConvGeom) (x, w, b, dy []float32) {
@@ -23,37 +42,37 @@ func reportFlops(b *testing.B, g ConvGeom) {
 }
 
 func BenchmarkConv2DForward(b *testing.B) {
-	g := refvaeGeom
-	x, w, bias, _ := convOperands(g)
-	y := make([]float32, g.YSize())
-	for b.Loop() {
-		if err := Conv2DForward(g, x, w, bias, y, nil); err != nil {
-			b.Fatal(err)
+	benchConv(b, func(b *testing.B, g ConvGeom) {
+		x, w, bias, _ := convOperands(g)
+		y := make([]float32, g.YSize())
+		for b.Loop() {
+			if err := Conv2DForward(g, x, w, bias, y, nil); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
-	reportFlops(b, g)
+	})
 }
 
 func BenchmarkConv2DBackwardData(b *testing.B) {
-	g := refvaeGeom
-	_, w, _, dy := convOperands(g)
-	dx := make([]float32, g.XSize())
-	for b.Loop() {
-		if err := Conv2DBackwardData(g, dy, w, dx); err != nil {
-			b.Fatal(err)
+	benchConv(b, func(b *testing.B, g ConvGeom) {
+		_, w, _, dy := convOperands(g)
+		dx := make([]float32, g.XSize())
+		for b.Loop() {
+			if err := Conv2DBackwardData(g, dy, w, dx); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
-	reportFlops(b, g)
+	})
 }
 
 func BenchmarkConv2DBackwardFilter(b *testing.B) {
-	g := refvaeGeom
-	x, _, _, dy := convOperands(g)
-	dw, db := make([]float32, g.WSize()), make([]float32, g.K)
-	for b.Loop() {
-		if err := Conv2DBackwardFilter(g, x, dy, dw, db, nil); err != nil {
-			b.Fatal(err)
+	benchConv(b, func(b *testing.B, g ConvGeom) {
+		x, _, _, dy := convOperands(g)
+		dw, db := make([]float32, g.WSize()), make([]float32, g.K)
+		for b.Loop() {
+			if err := Conv2DBackwardFilter(g, x, dy, dw, db, nil); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
-	reportFlops(b, g)
+	})
 }

@@ -11,8 +11,9 @@ const filterChunks = 8
 //
 //	y[n,k,i,j] = bias[k] + Σ_{c,p,q} w[k,c,p,q] · x[n, c, i·SH − PH + p, j·SW − PW + q]
 //
-// for x (N,C,H,W), w (K,C,KH,KW), bias (K) or nil, into y (N,K,OutH,OutW),
-// which is overwritten. Each image is phased (see phasedGeom) and multiplied
+// for x (N,C,H,W) (or (N,C,H/Up,W/Up), upsampled on the fly: see ConvGeom),
+// w (K,C,KH,KW), bias (K) or nil, into y (N,K,OutH,OutW), which is
+// overwritten. Each image is phased (see phasedGeom) and multiplied
 // as w·col_n over the virtual grid; images run in parallel on up to
 // GOMAXPROCS goroutines. When keep is not nil (N·PhasedSize(g) elements) the
 // phased images are left in it, for Conv2DBackwardFilter on the same x.
@@ -23,15 +24,16 @@ func Conv2DForward[T Float](g ConvGeom, x, w, bias, y, keep []T) error {
 	if keep != nil && len(keep) != g.N*PhasedSize(g) {
 		return fmt.Errorf("conv2d forward: keep has %d elements, want %d", len(keep), g.N*PhasedSize(g))
 	}
-	convForward(g, x, w, bias, y, keep)
+	convForward(g, x, w, bias, y, keep, 1)
 	return nil
 }
 
-// convForward is Conv2DForward without checks.
-func convForward[T Float](g ConvGeom, x, w, bias, y, keep []T) {
+// convForward is Conv2DForward without checks, whose output is summed over
+// pool×pool blocks (see sumBlocks) when pool > 1; bias must then be nil.
+func convForward[T Float](g ConvGeom, x, w, bias, y, keep []T, pool int) {
 	ph := newPhasedGeom(g)
 	taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
-	xs, ys := g.C*g.H*g.W, g.K*oh*ow
+	xs, ys := g.imgSize(), g.K*oh*ow/(pool*pool)
 	nw := workers(g.N)
 	imgs, release := scratch[T](nw, ph.size)
 	defer release()
@@ -46,6 +48,10 @@ func convForward[T Float](g ConvGeom, x, w, bias, y, keep []T) {
 		}
 		fillPhased(ph, img, x[n*xs:(n+1)*xs])
 		pl.mul(g.K, vouts, taps, 1, wp, phasedPatches[T]{ph, img}, 0, outs[wk], vouts)
+		if pool > 1 {
+			sumBlocks(y[n*ys:(n+1)*ys], outs[wk], ow/pool, ph.wq, pool)
+			return
+		}
 		for k := range g.K {
 			var b T
 			if bias != nil {
@@ -65,7 +71,8 @@ func convForward[T Float](g ConvGeom, x, w, bias, y, keep []T) {
 // dx (N,C,H,W) is overwritten. With stride 1 (and padding below the filter
 // size) this is the forward convolution of dy with the flipped, transposed
 // filters and padding KH−1−PH, KW−1−PW; otherwise dx[n] = col2im(wᵀ · dy[n]).
-// Images run in parallel.
+// With Up > 1, dx is (N,C,H/Up,W/Up) and gets the sums of the Up×Up blocks
+// of that gradient (the adjoint of the upsampling). Images run in parallel.
 func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 	if err := checkConv(g, "conv2d backward data", [4]string{"dx", "w", "", "dy"}, dx, w, nil, dy); err != nil {
 		return err
@@ -82,16 +89,21 @@ func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 			}
 		}
 		t := ConvGeom{N: g.N, C: g.K, H: g.OutH(), W: g.OutW(), K: g.C, KH: g.KH, KW: g.KW, SH: 1, SW: 1, PH: g.KH - 1 - g.PH, PW: g.KW - 1 - g.PW}
-		convForward(t, dy, flipped, nil, dx, nil)
+		convForward(t, dy, flipped, nil, dx, nil, g.up())
 		return nil
 	}
-	taps, outs := g.ColRows(), g.ColCols()
-	xs, ys := g.C*g.H*g.W, g.K*outs
+	taps, outs, up := g.ColRows(), g.ColCols(), g.up()
+	xs, ys := g.imgSize(), g.K*outs
 	nw := workers(g.N)
-	var bufs [][]T
+	var bufs, full [][]T
 	if !g.pointwise() {
 		var release func()
 		bufs, release = scratch[T](nw, taps*outs)
+		defer release()
+	}
+	if up > 1 {
+		var release func()
+		full, release = scratch[T](nw, g.C*g.H*g.W)
 		defer release()
 	}
 	pl := planOf[T]()
@@ -102,7 +114,12 @@ func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 			dcol = bufs[wk]
 		}
 		pl.mul(taps, outs, g.K, 1, matrix[T]{w, taps, true}, matrix[T]{dyn, outs, false}, 0, dcol, outs)
-		if bufs != nil {
+		switch {
+		case up > 1:
+			clear(full[wk])
+			col2im(g, dcol, full[wk])
+			sumBlocks(dxn, full[wk], g.W/up, g.W, up)
+		case bufs != nil:
 			clear(dxn)
 			col2im(g, dcol, dxn)
 		}
@@ -111,7 +128,8 @@ func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 }
 
 // Conv2DBackwardFilter computes the gradients of a loss with respect to the
-// filters and bias of the convolution g, given the input x (N,C,H,W) and the
+// filters and bias of the convolution g, given the input x (N,C,H,W), or
+// (N,C,H/Up,W/Up) to upsample (see ConvGeom), and the
 // gradient dy (N,K,OutH,OutW) with respect to the output:
 //
 //	dw[k,c,p,q] = Σ_{n,i,j} dy[n,k,i,j] · x[n, c, i·SH − PH + p, j·SW − PW + q]
@@ -134,7 +152,7 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias, kept []T) error
 	}
 	ph := newPhasedGeom(g)
 	taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
-	xs, ys := g.C*g.H*g.W, g.K*oh*ow
+	xs, ys := g.imgSize(), g.K*oh*ow
 	chunks := min(g.N, filterChunks)
 	per := (g.N + chunks - 1) / chunks // images in the largest chunk
 	nw := workers(chunks)
@@ -147,8 +165,6 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias, kept []T) error
 	}
 	grads, release2 := scratch[T](nw, per*g.K*vouts)
 	defer release2()
-	accs, release3 := scratch[T](nw, dk.ra*dk.rb*dk.lanes)
-	defer release3()
 	parts, release4 := scratch[T](chunks-1, len(dw))
 	defer release4()
 	parts = append([][]T{dw}, parts...)
@@ -168,13 +184,11 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias, kept []T) error
 				widen(grads[wk][(m*g.K+k)*vouts:], dy[(n0+m)*ys+k*oh*ow:], oh, ow, ph.wq)
 			}
 		}
-		acc, part := accs[wk], parts[c]
+		part := parts[c]
 		var a, b [dotRows][]T
-		var sumsBuf [dotRows * dotRows]T
-		sums := sumsBuf[:dk.ra*dk.rb]
+		var sums [dotRows * dotRows]T
 		for k0 := 0; k0 < g.K; k0 += dk.ra {
 			for r0 := 0; r0 < taps; r0 += dk.rb {
-				clear(acc)
 				// Rows past the edge repeat the last one; their sums are dropped.
 				for i := range dk.ra {
 					a[i] = grads[wk][min(k0+i, g.K-1)*vouts:]
@@ -182,8 +196,7 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias, kept []T) error
 				for j := range dk.rb {
 					b[j] = phased[int(ph.taps[min(r0+j, taps-1)]):]
 				}
-				dk.run(vouts, n1-n0, g.K*vouts, ph.size, &a, &b, acc)
-				reduceLanes(acc, dk.lanes, sums)
+				dk.run(vouts, n1-n0, g.K*vouts, ph.size, &a, &b, sums[:])
 				for i := range min(dk.ra, g.K-k0) {
 					for j := range min(dk.rb, taps-r0) {
 						part[(k0+i)*taps+r0+j] = sums[i*dk.rb+j]

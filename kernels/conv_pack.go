@@ -61,20 +61,37 @@ func PhasedSize(g ConvGeom) int {
 	return size
 }
 
-// fillPhased writes the phased image of x (C, H, W) into dst (ph.size
-// elements). With stride 1 there is one phase, the padded image: its rows
-// are copied and only the padding is cleared.
+// fillPhased writes the phased image of x (C, H/Up, W/Up), upsampled by
+// Up, into dst (ph.size elements). With stride 1 there is one phase, the
+// padded image: its rows are copied (a repeated row from the one above)
+// and only the padding is cleared.
 func fillPhased[T Float](ph phasedGeom, dst, x []T) {
 	g := ph.g
+	up := g.up()
+	h, w := g.H/up, g.W/up
 	plane := ph.hq * ph.wq
 	if g.SH != 1 || g.SW != 1 {
 		clear(dst)
+		// Padded pixel (ih+PH, iw+PW) lands in phase (a, b) at (u, v), with
+		// a, u = (ih+PH) mod SH, (ih+PH)/SH and b, v alike: walk them along
+		// with ih and iw, and the source column j = iw/Up, without dividing.
 		for c := range g.C {
+			a, u := g.PH%g.SH, g.PH/g.SH
 			for ih := range g.H {
-				a, u := (ih+g.PH)%g.SH, (ih+g.PH)/g.SH
-				for iw, v := range x[(c*g.H+ih)*g.W : (c*g.H+ih+1)*g.W] {
-					b, w := (iw+g.PW)%g.SW, (iw+g.PW)/g.SW
-					dst[((a*g.SW+b)*g.C+c)*plane+u*ph.wq+w] = v
+				src := x[(c*h+ih/up)*w:][:w]
+				row := dst[(a*g.SW*g.C+c)*plane+u*ph.wq:]
+				b, v, j, r := g.PW%g.SW, g.PW/g.SW, 0, 0
+				for range g.W {
+					row[b*g.C*plane+v] = src[j]
+					if b++; b == g.SW {
+						b, v = 0, v+1
+					}
+					if r++; r == up {
+						r, j = 0, j+1
+					}
+				}
+				if a++; a == g.SH {
+					a, u = 0, u+1
 				}
 			}
 		}
@@ -86,17 +103,13 @@ func fillPhased[T Float](ph phasedGeom, dst, x []T) {
 		clear(img[(g.PH+g.H)*ph.wq:])
 		for ih := range g.H {
 			row := img[(g.PH+ih)*ph.wq : (g.PH+ih+1)*ph.wq]
-			src := x[(c*g.H+ih)*g.W : (c*g.H+ih+1)*g.W]
-			for j := range g.PW {
-				row[j] = 0
+			if ih%up != 0 {
+				copy(row, img[(g.PH+ih-1)*ph.wq:])
+				continue
 			}
-			dst := row[g.PW : g.PW+len(src)] // rows are short: a loop beats memmove's call
-			for j, v := range src {
-				dst[j] = v
-			}
-			for j := g.PW + g.W; j < len(row); j++ {
-				row[j] = 0
-			}
+			clear(row[:g.PW])
+			upsampleRow(row[g.PW:g.PW+g.W], x[(c*h+ih/up)*w:][:w], up)
+			clear(row[g.PW+g.W:])
 		}
 	}
 	clear(dst[g.C*plane:])

@@ -85,7 +85,42 @@ func convCases() []ConvGeom {
 			}
 		}
 	}
+	// Fused with upsampling.
+	for _, k := range [][2]int{{1, 1}, {3, 3}, {1, 7}} {
+		for _, s := range [][2]int{{1, 1}, {2, 2}} {
+			for _, p := range [][2]int{{0, 0}, {k[0] / 2, k[1] / 2}} {
+				for _, up := range []int{2, 3} {
+					gs = append(gs, ConvGeom{N: 3, C: 5, H: 6, W: 12, K: 4, KH: k[0], KW: k[1], SH: s[0], SW: s[1], PH: p[0], PW: p[1], Up: up})
+				}
+			}
+		}
+	}
 	return gs
+}
+
+// refUpsample returns the stored input x of g upsampled to (N,C,H,W), and g
+// without upsampling: the convolution the references compute on it.
+func refUpsample(g ConvGeom, x []float64) (ConvGeom, []float64) {
+	up := max(g.Up, 1)
+	xu := make([]float64, g.N*g.C*g.H*g.W)
+	for i := range xu {
+		nc, h, v := i/(g.H*g.W), i/g.W%g.H, i%g.W
+		xu[i] = x[(nc*(g.H/up)+h/up)*(g.W/up)+v/up]
+	}
+	g.Up = 0
+	return g, xu
+}
+
+// refBlockSum is the adjoint of refUpsample: the gradient with respect to
+// the stored x of g from the gradient dxu with respect to its upsampling.
+func refBlockSum(g ConvGeom, dxu []float64) []float64 {
+	up := max(g.Up, 1)
+	dx := make([]float64, g.XSize())
+	for i, d := range dxu {
+		nc, h, v := i/(g.H*g.W), i/g.W%g.H, i%g.W
+		dx[(nc*(g.H/up)+h/up)*(g.W/up)+v/up] += d
+	}
+	return dx
 }
 
 func TestConvMatchesDirectLoops(t *testing.T) {
@@ -101,19 +136,21 @@ func testConv[T Float](t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		x, w, b, dy := randn(rng, g.XSize()), randn(rng, g.WSize()), randn(rng, g.K), randn(rng, g.YSize())
-		wantDx, wantDw, wantDb := refConvBackward(g, x, w, dy)
+		plain, xu := refUpsample(g, x)
+		wantDxu, wantDw, wantDb := refConvBackward(plain, xu, w, dy)
+		wantDx, wantY := refBlockSum(g, wantDxu), refConv(plain, xu, w, b)
 
 		y := make([]T, g.YSize())
 		if err := Conv2DForward(g, as[T](x), as[T](w), as[T](b), y, nil); err != nil {
 			t.Fatal(err)
 		}
-		assertClose(t, name+" forward", y, refConv(g, x, w, b))
+		assertClose(t, name+" forward", y, wantY)
 		// Again without bias, keeping the phased images for the filter gradient.
 		kept := make([]T, g.N*PhasedSize(g))
 		if err := Conv2DForward(g, as[T](x), as[T](w), nil, y, kept); err != nil {
 			t.Fatal(err)
 		}
-		assertClose(t, name+" forward without bias", y, refConv(g, x, w, nil))
+		assertClose(t, name+" forward without bias", y, refConv(plain, xu, w, nil))
 
 		dx := make([]T, g.XSize())
 		if err := Conv2DBackwardData(g, as[T](dy), as[T](w), dx); err != nil {
@@ -179,8 +216,9 @@ func TestPhasedPatchesPackIm2Col(t *testing.T) {
 		x := randn(rng, g.XSize())
 		taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
 		img := make([]float64, ph.size)
-		fillPhased(ph, img, x[g.C*g.H*g.W:])
-		col := refIm2Col(g, x, 1)
+		fillPhased(ph, img, x[g.XSize()/2:])
+		plain, xu := refUpsample(g, x)
+		col := refIm2Col(plain, xu, 1)
 		for _, blk := range [][4]int{{0, taps, 0, vouts}, {taps / 3, taps - taps/3, vouts / 2, (vouts + 1) / 2}} {
 			r0, rows, j0, ncols := blk[0], blk[1], blk[2], blk[3]
 			for _, nr := range []int{1, 5, 16} {
@@ -204,7 +242,7 @@ func TestPhasedPatchesPackIm2Col(t *testing.T) {
 func TestCol2ImIsAdjoint(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, g := range convCases() {
-		g.N = 1
+		g.N, g.Up = 1, 0
 		x, col := randn(rng, g.C*g.H*g.W), randn(rng, g.ColRows()*g.ColCols())
 		cx := refIm2Col(g, x, 0)
 		base := randn(rng, len(x))
@@ -226,7 +264,15 @@ func TestCol2ImIsAdjoint(t *testing.T) {
 // TestConvDeterministic checks that repeated calls, with different numbers
 // of goroutines, give bit-identical results.
 func TestConvDeterministic(t *testing.T) {
-	g := ConvGeom{N: 19, C: 6, H: 11, W: 10, K: 5, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}
+	for _, g := range []ConvGeom{
+		{N: 19, C: 6, H: 11, W: 10, K: 5, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+		{N: 19, C: 6, H: 12, W: 10, K: 5, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, Up: 2},
+	} {
+		testConvDeterministic(t, g)
+	}
+}
+
+func testConvDeterministic(t *testing.T, g ConvGeom) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	x, w, b, dy := as[float32](randn(rng, g.XSize())), as[float32](randn(rng, g.WSize())), as[float32](randn(rng, g.K)), as[float32](randn(rng, g.YSize()))
 	run := func() [][]float32 {
@@ -248,7 +294,7 @@ func TestConvDeterministic(t *testing.T) {
 		runtime.GOMAXPROCS(procs)
 		for i, got := range run() {
 			if !slices.Equal(got, first[i]) {
-				t.Fatalf("GOMAXPROCS=%d: result %d differs from the first call", procs, i)
+				t.Fatalf("%+v, GOMAXPROCS=%d: result %d differs from the first call", g, procs, i)
 			}
 		}
 	}
@@ -263,6 +309,8 @@ func TestConvErrors(t *testing.T) {
 		{N: 1, C: 1, H: 3, W: 3, K: 1, KH: 3, KW: 3, SH: 1, SW: 1, PH: -1},
 		{N: 1, C: 1, H: 2, W: 3, K: 1, KH: 3, KW: 3, SH: 1, SW: 1},
 		{N: 1, C: 1, H: 3, W: 1, K: 1, KH: 3, KW: 4, SH: 1, SW: 1, PW: 1},
+		{N: 1, C: 1, H: 4, W: 3, K: 1, KH: 3, KW: 3, SH: 1, SW: 1, Up: 2},
+		{N: 1, C: 1, H: 3, W: 3, K: 1, KH: 3, KW: 3, SH: 1, SW: 1, Up: -1},
 	}
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)

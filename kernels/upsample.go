@@ -15,25 +15,33 @@ func UpsampleNearest[T Float](x []T, n, c, h, w, factor int, y []T) error {
 	ow := w * factor
 	planeRanges(n*c, func(p0, p1 int) {
 		for i := p0 * h; i < p1*h; i++ { // rows of all planes in range, in order
-			src := x[i*w : (i+1)*w]
 			row := y[i*factor*ow : (i*factor+1)*ow]
-			if factor == 2 {
-				for j, v := range src {
-					row[2*j], row[2*j+1] = v, v
-				}
-			} else {
-				for j, v := range src {
-					for r := range factor {
-						row[j*factor+r] = v
-					}
-				}
-			}
+			upsampleRow(row, x[i*w:(i+1)*w], factor)
 			for r := 1; r < factor; r++ {
 				copy(y[(i*factor+r)*ow:], row)
 			}
 		}
 	})
 	return nil
+}
+
+// upsampleRow repeats every element of src factor times into dst
+// (len(src)·factor elements).
+func upsampleRow[T Float](dst, src []T, factor int) {
+	switch factor {
+	case 1:
+		copy(dst, src)
+	case 2:
+		for j, v := range src {
+			dst[2*j], dst[2*j+1] = v, v
+		}
+	default:
+		for j, v := range src {
+			for r := range factor {
+				dst[j*factor+r] = v
+			}
+		}
+	}
 }
 
 // UpsampleNearestBackward is the adjoint of UpsampleNearest: it overwrites
@@ -49,27 +57,37 @@ func UpsampleNearestBackward[T Float](dy []T, n, c, h, w, factor int, dx []T) er
 	}
 	ow := w * factor
 	planeRanges(n*c, func(p0, p1 int) {
-		for i := p0 * h; i < p1*h; i++ {
-			dst := dx[i*w : (i+1)*w]
-			if factor == 2 {
-				r0, r1 := dy[2*i*ow:][:ow], dy[(2*i+1)*ow:][:ow]
-				for j := range dst {
-					dst[j] = r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
-				}
-				continue
-			}
-			for j := range dst {
-				var s T
-				for r := range factor {
-					for _, v := range dy[(i*factor+r)*ow+j*factor:][:factor] {
-						s += v
-					}
-				}
-				dst[j] = s
-			}
-		}
+		sumBlocks(dx[p0*h*w:p1*h*w], dy[p0*h*factor*ow:], w, ow, factor)
 	})
 	return nil
+}
+
+// sumBlocks sets dst (rows of width cols) to the sums of the factor×factor
+// blocks of src, whose rows have width stride ≥ cols·factor:
+//
+//	dst[i, j] = Σ_{r,s < factor} src[(i·factor + r)·stride + j·factor + s],
+//
+// adding each block row by row, left to right.
+func sumBlocks[T Float](dst, src []T, cols, stride, factor int) {
+	for i := range len(dst) / cols {
+		d := dst[i*cols : (i+1)*cols]
+		if factor == 2 {
+			r0, r1 := src[2*i*stride:][:2*cols], src[(2*i+1)*stride:][:2*cols]
+			for j := range d {
+				d[j] = r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]
+			}
+			continue
+		}
+		for j := range d {
+			var s T
+			for r := range factor {
+				for _, v := range src[(i*factor+r)*stride+j*factor:][:factor] {
+					s += v
+				}
+			}
+			d[j] = s
+		}
+	}
 }
 
 // planeRanges calls f on contiguous ranges [p0, p1) covering [0, planes),

@@ -25,10 +25,12 @@ func (d *Dense) Apply(g *Graph, x *Node) *Node {
 }
 
 // Conv is a 2-D convolution with bias: y[n,k] = b[k] + Σ_c w[k,c] ⋆ x[n,c],
-// with the given stride and zero padding.
+// with the given stride and zero padding, of x upsampled by nearest
+// neighbour when Up > 1.
 type Conv struct {
 	W, B        *Param // W (Out, In, KH, KW), B (Out)
 	Stride, Pad [2]int
+	Up          int
 }
 
 // NewConv adds "<name>.w" and "<name>.b" for a k×k convolution from in to out
@@ -46,7 +48,7 @@ func NewConv(ps *Params, name string, in, out, k, stride, pad int, gain float64,
 
 // Apply convolves x (N, In, H, W).
 func (c *Conv) Apply(g *Graph, x *Node) *Node {
-	return g.Conv2d(x, g.Param(c.W), g.Param(c.B), c.Stride, c.Pad)
+	return g.Conv2d(x, g.Param(c.W), g.Param(c.B), c.Stride, c.Pad, c.Up)
 }
 
 // Gains for HeNormal: √2 before a ReLU-like unit, 1 before a linear output.

@@ -138,13 +138,13 @@ func (g *Graph) Cols(a *Node, from, to int) *Node {
 	return g.Reshape(g.wrap("cols", n, err), a.Shape()[0], to-from)
 }
 
-// Conv2d convolves x (N,C,H,W) with w (K,C,KH,KW), adds b (K) when not nil,
-// and returns (N,K,OH,OW).
-func (g *Graph) Conv2d(x, w, b *Node, stride, pad [2]int) *Node {
+// Conv2d convolves x (N,C,H,W), upsampled by up when up > 1, with
+// w (K,C,KH,KW), adds b (K) when not nil, and returns (N,K,OH,OW).
+func (g *Graph) Conv2d(x, w, b *Node, stride, pad [2]int, up int) *Node {
 	if !g.ok("conv2d", x, w) {
 		return nil
 	}
-	n, err := Conv2d(x, w, b, stride, pad)
+	n, err := Conv2d(x, w, b, stride, pad, up)
 	return g.wrap("conv2d", n, err)
 }
 

@@ -19,7 +19,7 @@ import (
 // each example's pixels. Inputs: x (2,2,4,4), w1 (3,2,3,3), b1 (3),
 // w2 (2,3,1,1), logScale (4,2,4,4), data (4,2,4,4).
 func opsModel(in []*gorgonia.Node) (*gorgonia.Node, error) {
-	h, err := nn.Conv2d(in[0], in[1], in[2], [2]int{2, 2}, [2]int{1, 1})
+	h, err := nn.Conv2d(in[0], in[1], in[2], [2]int{2, 2}, [2]int{1, 1}, 1)
 	if err == nil {
 		h, err = nn.ELU(h)
 	}
@@ -27,7 +27,7 @@ func opsModel(in []*gorgonia.Node) (*gorgonia.Node, error) {
 		h, err = nn.UpsampleNearest(h, 2)
 	}
 	if err == nil {
-		h, err = nn.Conv2d(h, in[3], nil, [2]int{1, 1}, [2]int{0, 0})
+		h, err = nn.Conv2d(h, in[3], nil, [2]int{1, 1}, [2]int{0, 0}, 1)
 	}
 	if err == nil {
 		h, err = nn.RepeatRows(h, 2)

@@ -17,9 +17,11 @@ import (
 //	y[n,k,i,j] = b[k] + Σ_{c,p,q} w[k,c,p,q] · x[n, c, i·sh − ph + p, j·sw − pw + q]
 //
 // with stride (sh, sw), zero padding pad = (ph, pw) on each side, and
-// OH = (H + 2ph − KH)/sh + 1, OW = (W + 2pw − KW)/sw + 1. Gradients with
+// OH = (H + 2ph − KH)/sh + 1, OW = (W + 2pw − KW)/sw + 1. With up > 1 the
+// convolution reads x upsampled by nearest neighbour, x[n, c, h/up, v/up]
+// over (H·up, W·up), without making the upsampled tensor. Gradients with
 // respect to x, w and b are the kernels' backward convolutions.
-func Conv2d(x, w, b *gorgonia.Node, stride, pad [2]int) (*gorgonia.Node, error) {
+func Conv2d(x, w, b *gorgonia.Node, stride, pad [2]int, up int) (*gorgonia.Node, error) {
 	ns, names, dims := []*gorgonia.Node{x, w}, []string{"x", "w"}, []int{4, 4}
 	if b != nil {
 		ns, names, dims = append(ns, b), append(names, "b"), append(dims, 1)
@@ -27,7 +29,10 @@ func Conv2d(x, w, b *gorgonia.Node, stride, pad [2]int) (*gorgonia.Node, error) 
 	if err := checkNodes("conv2d", ns, names, dims); err != nil {
 		return nil, err
 	}
-	op := conv2dOp{pureOp: fresh(), stride: stride, pad: pad, bias: b != nil, kept: new(phasedCache)}
+	if up < 0 {
+		return nil, fmt.Errorf("nn: conv2d: negative upsampling factor %d", up)
+	}
+	op := conv2dOp{pureOp: fresh(), stride: stride, pad: pad, up: max(up, 1), bias: b != nil, kept: new(phasedCache)}
 	shapes := []gorgonia.DimSizer{x.Shape(), w.Shape()}
 	if b != nil {
 		shapes = append(shapes, b.Shape())
@@ -43,6 +48,7 @@ func Conv2d(x, w, b *gorgonia.Node, stride, pad [2]int) (*gorgonia.Node, error) 
 type conv2dOp struct {
 	pureOp
 	stride, pad [2]int
+	up          int // nearest-neighbour upsampling of x, ≥ 1
 	bias        bool
 	kept        *phasedCache
 }
@@ -54,13 +60,19 @@ type conv2dOp struct {
 // same run; it uses the images only if they were made from the very x it
 // gets.
 type phasedCache struct {
-	buf  any // []float32 or []float64
-	from any // *float32 or *float64: the first element of the x they were made from
+	wanted bool // a filter-gradient op reads the cache
+	buf    any  // []float32 or []float64
+	from   any  // *float32 or *float64: the first element of the x they were made from
 }
 
 // keep returns the cache's buffer of n elements for images of x, allocating
-// it on first use.
+// it on first use, or nil when no filter gradient wants them (a graph
+// without gradients, where phasing into per-goroutine scratch that stays in
+// cache is faster).
 func keep[T kernels.Float](c *phasedCache, x []T, n int) []T {
+	if !c.wanted {
+		return nil
+	}
 	buf, ok := c.buf.([]T)
 	if !ok || len(buf) != n {
 		buf = make([]T, n)
@@ -94,7 +106,7 @@ func (op conv2dOp) Type() hm.Type {
 }
 
 func (op conv2dOp) String() string {
-	return fmt.Sprintf("Conv2d(stride %v, pad %v, bias %t)", op.stride, op.pad, op.bias)
+	return fmt.Sprintf("Conv2d(stride %v, pad %v, up %d, bias %t)", op.stride, op.pad, op.up, op.bias)
 }
 func (op conv2dOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op conv2dOp) Hashcode() uint32      { return hashOf(op) }
@@ -108,8 +120,8 @@ func (op conv2dOp) geom(x, w tensor.Shape) (kernels.ConvGeom, error) {
 	if x[1] != w[1] {
 		return kernels.ConvGeom{}, fmt.Errorf("nn: %v: x %v has %d channels but w %v expects %d", op, x, x[1], w, w[1])
 	}
-	g := kernels.ConvGeom{N: x[0], C: x[1], H: x[2], W: x[3], K: w[0], KH: w[2], KW: w[3],
-		SH: op.stride[0], SW: op.stride[1], PH: op.pad[0], PW: op.pad[1]}
+	g := kernels.ConvGeom{N: x[0], C: x[1], H: x[2] * op.up, W: x[3] * op.up, K: w[0], KH: w[2], KW: w[3],
+		SH: op.stride[0], SW: op.stride[1], PH: op.pad[0], PW: op.pad[1], Up: op.up}
 	if err := g.Validate(); err != nil {
 		return g, fmt.Errorf("nn: %v of x %v with w %v: %w", op, x, w, err)
 	}
@@ -161,11 +173,12 @@ func bias[T kernels.Float](in [][]T) []T {
 // and, with a bias, db = conv2dBiasGrad(dy).
 func (op conv2dOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.Nodes, error) {
 	x, w := in[0].Shape(), in[1].Shape()
-	dx, err := gorgonia.ApplyOp(conv2dDataGradOp{pureOp: fresh(), stride: op.stride, pad: op.pad, h: x[2], w: x[3]}, in[1], dy)
+	dx, err := gorgonia.ApplyOp(conv2dDataGradOp{pureOp: fresh(), stride: op.stride, pad: op.pad, up: op.up, h: x[2], w: x[3]}, in[1], dy)
 	if err != nil {
 		return nil, err
 	}
-	dw, err := gorgonia.ApplyOp(conv2dFilterGradOp{pureOp: fresh(), stride: op.stride, pad: op.pad, kh: w[2], kw: w[3], kept: op.kept}, in[0], dy, y)
+	op.kept.wanted = true
+	dw, err := gorgonia.ApplyOp(conv2dFilterGradOp{pureOp: fresh(), stride: op.stride, pad: op.pad, up: op.up, kh: w[2], kw: w[3], kept: op.kept}, in[0], dy, y)
 	if err != nil {
 		return nil, err
 	}
@@ -177,19 +190,19 @@ func (op conv2dOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgonia.No
 }
 
 // conv2dDataGradOp is dx (N, C, h, w) of a convolution with the given
-// stride and padding, from its filters w (K, C, KH, KW) and the output
+// stride, padding and upsampling, from its filters w (K, C, KH, KW) and the output
 // gradient dy (N, K, OH, OW). The input size (h, w) is a parameter because
 // a strided convolution maps several sizes to the same output size.
 type conv2dDataGradOp struct {
 	pureOp
 	stride, pad [2]int
-	h, w        int
+	up, h, w    int
 }
 
 func (op conv2dDataGradOp) Arity() int    { return 2 }
 func (op conv2dDataGradOp) Type() hm.Type { return fnType(4, 4, 4) }
 func (op conv2dDataGradOp) String() string {
-	return fmt.Sprintf("Conv2dDataGrad(stride %v, pad %v, input %dx%d)", op.stride, op.pad, op.h, op.w)
+	return fmt.Sprintf("Conv2dDataGrad(stride %v, pad %v, up %d, input %dx%d)", op.stride, op.pad, op.up, op.h, op.w)
 }
 func (op conv2dDataGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op conv2dDataGradOp) Hashcode() uint32      { return hashOf(op) }
@@ -199,7 +212,7 @@ func (op conv2dDataGradOp) geom(w, dy tensor.Shape) (kernels.ConvGeom, error) {
 	if len(w) != 4 || len(dy) != 4 {
 		return kernels.ConvGeom{}, fmt.Errorf("nn: %v: w %v and dy %v must have 4 dimensions", op, w, dy)
 	}
-	fwd := conv2dOp{stride: op.stride, pad: op.pad}
+	fwd := conv2dOp{stride: op.stride, pad: op.pad, up: op.up}
 	g, err := fwd.geom(tensor.Shape{dy[0], w[1], op.h, op.w}, w)
 	if err == nil && (dy[1] != g.K || dy[2] != g.OutH() || dy[3] != g.OutW()) {
 		err = fmt.Errorf("nn: %v: dy %v does not match w %v", op, dy, w)
@@ -216,7 +229,7 @@ func (op conv2dDataGradOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, er
 	if err != nil {
 		return nil, err
 	}
-	return tensor.Shape{g.N, g.C, g.H, g.W}, nil
+	return tensor.Shape{g.N, g.C, g.H / op.up, g.W / op.up}, nil
 }
 
 func (op conv2dDataGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
@@ -233,20 +246,20 @@ func (op conv2dDataGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 // conv2dFilterGradOp is dw (K, C, kh, kw) of a convolution with the given
-// stride and padding, from its input x (N, C, H, W) and output gradient
+// stride, padding and upsampling, from its input x (N, C, H, W) and output gradient
 // dy (N, K, OH, OW). Its third input, the forward output y, only orders it
 // after the forward op, whose phased images it reads from kept.
 type conv2dFilterGradOp struct {
 	pureOp
 	stride, pad [2]int
-	kh, kw      int
+	up, kh, kw  int
 	kept        *phasedCache
 }
 
 func (op conv2dFilterGradOp) Arity() int    { return 3 }
 func (op conv2dFilterGradOp) Type() hm.Type { return fnType(4, 4, 4, 4) }
 func (op conv2dFilterGradOp) String() string {
-	return fmt.Sprintf("Conv2dFilterGrad(stride %v, pad %v, filter %dx%d)", op.stride, op.pad, op.kh, op.kw)
+	return fmt.Sprintf("Conv2dFilterGrad(stride %v, pad %v, up %d, filter %dx%d)", op.stride, op.pad, op.up, op.kh, op.kw)
 }
 func (op conv2dFilterGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op conv2dFilterGradOp) Hashcode() uint32      { return hashOf(op) }
@@ -256,7 +269,7 @@ func (op conv2dFilterGradOp) geom(x, dy tensor.Shape) (kernels.ConvGeom, error) 
 	if len(x) != 4 || len(dy) != 4 {
 		return kernels.ConvGeom{}, fmt.Errorf("nn: %v: x %v and dy %v must have 4 dimensions", op, x, dy)
 	}
-	fwd := conv2dOp{stride: op.stride, pad: op.pad}
+	fwd := conv2dOp{stride: op.stride, pad: op.pad, up: op.up}
 	g, err := fwd.geom(x, tensor.Shape{dy[1], x[1], op.kh, op.kw})
 	if err == nil && (dy[0] != g.N || dy[2] != g.OutH() || dy[3] != g.OutW()) {
 		err = fmt.Errorf("nn: %v: dy %v does not match x %v", op, dy, x)

@@ -47,6 +47,8 @@ func New(cfg Config, rng *rand.Rand) (*Model, error) {
 		graphs:   map[[2]int]*logWeightGraph{},
 		samplers: map[int]*sampler{},
 	}
+	// The decoder's convolutions read their input upsampled ×2 (nearest).
+	m.dec1.Up, m.decOut.Up = 2, 2
 	// Start with a small posterior variance: log σ² biases of −2 make the
 	// first steps less noisy without limiting what the encoder can learn.
 	nn.Fill(m.encOut.B.Data[l:], -2)
@@ -92,8 +94,8 @@ func (m *Model) decode(g *nn.Graph, z *nn.Node) *nn.Node {
 	b, w := z.Shape()[0], m.cfg.Width
 	h := m.act(g, m.decIn.Apply(g, z))
 	h = g.Reshape(h, b, 2*w, m.cfg.H/4, m.cfg.W/4)
-	h = m.act(g, m.dec1.Apply(g, g.Upsample(h, 2)))
-	return m.decOut.Apply(g, g.Upsample(h, 2))
+	h = m.act(g, m.dec1.Apply(g, h))
+	return m.decOut.Apply(g, h)
 }
 
 // act is the hidden units' activation.
