@@ -33,6 +33,18 @@ func parallel(n, nw int, f func(w, i int)) {
 	wg.Wait()
 }
 
+// ForRanges calls f on contiguous ranges [lo, hi) that cover [0, n), one per
+// goroutine, on up to GOMAXPROCS goroutines, each range at least grain
+// items long (so that a short loop stays on one goroutine). f must write
+// results that depend on the items alone, never on how [0, n) was cut.
+func ForRanges(n, grain int, f func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	nw := workers(n / max(grain, 1))
+	parallel(nw, nw, func(_, part int) { f(part*n/nw, (part+1)*n/nw) })
+}
+
 // Scratch buffers are recycled across calls, so that a training step does
 // not allocate its convolution workspace afresh each time.
 var (

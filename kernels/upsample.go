@@ -13,7 +13,7 @@ func UpsampleNearest[T Float](x []T, n, c, h, w, factor int, y []T) error {
 		return err
 	}
 	ow := w * factor
-	planeRanges(n*c, func(p0, p1 int) {
+	ForRanges(n*c, 1, func(p0, p1 int) {
 		for i := p0 * h; i < p1*h; i++ { // rows of all planes in range, in order
 			row := y[i*factor*ow : (i*factor+1)*ow]
 			upsampleRow(row, x[i*w:(i+1)*w], factor)
@@ -56,7 +56,7 @@ func UpsampleNearestBackward[T Float](dy []T, n, c, h, w, factor int, dx []T) er
 		return err
 	}
 	ow := w * factor
-	planeRanges(n*c, func(p0, p1 int) {
+	ForRanges(n*c, 1, func(p0, p1 int) {
 		sumBlocks(dx[p0*h*w:p1*h*w], dy[p0*h*factor*ow:], w, ow, factor)
 	})
 	return nil
@@ -88,13 +88,6 @@ func sumBlocks[T Float](dst, src []T, cols, stride, factor int) {
 			d[j] = s
 		}
 	}
-}
-
-// planeRanges calls f on contiguous ranges [p0, p1) covering [0, planes),
-// one per goroutine.
-func planeRanges(planes int, f func(p0, p1 int)) {
-	nw := workers(planes)
-	parallel(nw, nw, func(_, part int) { f(part*planes/nw, (part+1)*planes/nw) })
 }
 
 // checkUpsample validates the sizes of an upsampling of a small tensor of

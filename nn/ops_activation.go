@@ -75,19 +75,26 @@ func (op activationOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgoni
 	return gorgonia.Nodes{dx}, err
 }
 
-// activate sets y = act(x); ELU's eˣ − 1 is computed as expm1.
+// elementGrain is the fewest elements an elementwise op gives a goroutine.
+const elementGrain = 1 << 14
+
+// activate sets y = act(x); ELU's eˣ − 1 is computed as expm1. Ranges of
+// elements run in parallel.
 func activate[T kernels.Float](act activation, x, y []T) {
-	if act == relu {
-		reluForward(x, y)
-		return
-	}
-	for i, v := range x {
-		if v > 0 {
-			y[i] = v
-		} else {
-			y[i] = T(math.Expm1(float64(v)))
+	kernels.ForRanges(len(x), elementGrain, func(lo, hi int) {
+		x, y := x[lo:hi], y[lo:hi]
+		if act == relu {
+			reluForward(x, y)
+			return
 		}
-	}
+		for i, v := range x {
+			if v > 0 {
+				y[i] = v
+			} else {
+				y[i] = T(math.Expm1(float64(v)))
+			}
+		}
+	})
 }
 
 // reluForward sets y = max(x, 0) by clearing the bits of negative numbers
@@ -158,16 +165,20 @@ func (op activationGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 // activationBackward sets dx from the output y of act and its gradient dy.
+// Ranges of elements run in parallel.
 func activationBackward[T kernels.Float](act activation, y, dy, dx []T) {
-	if act == relu {
-		reluBackward(y, dy, dx)
-		return
-	}
-	for i, v := range y {
-		if v > 0 {
-			dx[i] = dy[i]
-		} else {
-			dx[i] = dy[i] * (v + 1)
+	kernels.ForRanges(len(y), elementGrain, func(lo, hi int) {
+		y, dy, dx := y[lo:hi], dy[lo:hi], dx[lo:hi]
+		if act == relu {
+			reluBackward(y, dy, dx)
+			return
 		}
-	}
+		for i, v := range y {
+			if v > 0 {
+				dx[i] = dy[i]
+			} else {
+				dx[i] = dy[i] * (v + 1)
+			}
+		}
+	})
 }

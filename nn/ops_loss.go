@@ -99,23 +99,26 @@ func (op perExampleOp) SymDiff(in gorgonia.Nodes, _, g *gorgonia.Node) (gorgonia
 }
 
 // perExampleForward sets out[b] to the term of example b of a and c.
+// Ranges of examples run in parallel.
 func perExampleForward[T kernels.Float](kind perExample, a, c, out []T) {
 	d := len(a) / len(out)
-	for b := range out {
-		var s float64
-		for i, av := range a[b*d : (b+1)*d] {
-			u, v := float64(av), float64(c[b*d+i])
-			if kind == bernoulliLogLik {
-				s += v*u - softplus(u)
-			} else {
-				s += u*u + math.Exp(v) - v - 1
+	kernels.ForRanges(len(out), max(1, elementGrain/d), func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			var s float64
+			for i, av := range a[b*d : (b+1)*d] {
+				u, v := float64(av), float64(c[b*d+i])
+				if kind == bernoulliLogLik {
+					s += v*u - softplus(u)
+				} else {
+					s += u*u + math.Exp(v) - v - 1
+				}
 			}
+			if kind == gaussianKL {
+				s /= 2
+			}
+			out[b] = T(s)
 		}
-		if kind == gaussianKL {
-			s /= 2
-		}
-		out[b] = T(s)
-	}
+	})
 }
 
 // withCache returns op with an output cache of its own.
@@ -163,17 +166,20 @@ func (op perExampleGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 // perExampleBackward sets d to the gradient with respect to input wrt.
+// Ranges of elements run in parallel.
 func perExampleBackward[T kernels.Float](kind perExample, wrt int, a, c, g, d []T) {
 	n := len(a) / len(g)
-	for i := range d {
-		gb, u, v := float64(g[i/n]), float64(a[i]), float64(c[i])
-		switch {
-		case kind == bernoulliLogLik:
-			d[i] = T(gb * (v - sigmoid(u)))
-		case wrt == 0:
-			d[i] = T(gb * u)
-		default:
-			d[i] = T(gb * 0.5 * math.Expm1(v))
+	kernels.ForRanges(len(d), elementGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gb, u, v := float64(g[i/n]), float64(a[i]), float64(c[i])
+			switch {
+			case kind == bernoulliLogLik:
+				d[i] = T(gb * (v - sigmoid(u)))
+			case wrt == 0:
+				d[i] = T(gb * u)
+			default:
+				d[i] = T(gb * 0.5 * math.Expm1(v))
+			}
 		}
-	}
+	})
 }
