@@ -75,8 +75,8 @@ var isas = []struct {
 	isa
 	rows []int
 }{
-	{isa{"avx512", "Z", 16, 8, "VPXORD"}, []int{12, 8, 4}},
-	{isa{"avx2", "Y", 8, 4, "VXORPS"}, []int{6, 4}},
+	{isa{"avx512", "Z", 16, 8, "VPXORD"}, []int{12, 8, 4, 2}},
+	{isa{"avx2", "Y", 8, 4, "VXORPS"}, []int{6, 4, 2}},
 }
 
 func kernel(b *strings.Builder, s isa, mr int, direct bool) {

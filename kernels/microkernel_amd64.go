@@ -31,6 +31,12 @@ func kern4x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 func kern4x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func kern2x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kern2x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
 func kern6x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
@@ -41,6 +47,12 @@ func kern4x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
 func kern4x16avx2d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kern2x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kern2x16avx2d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
 
 type (
 	packedKernel func(k int, a, b, c *float32, ldc int, alpha, beta float32)
@@ -77,7 +89,9 @@ func asmKernel(name string, mr, nr int, speed float64, f packedKernel, d directK
 // kernelSets lists the float32 micro-kernel families this CPU can run, best
 // first; the portable Go family runs everywhere. The speeds are single-core
 // throughputs at k = 256 relative to the family's tallest kernel, measured on
-// a Xeon with AVX-512 (187, 182 and 154 GFLOP/s; AVX2 109 and 92).
+// a Xeon with AVX-512 (187, 182, 154 and 110 GFLOP/s; AVX2 109, 92 and 60).
+// Two-row kernels serve products with one or two rows, such as a
+// convolution to one output channel.
 func kernelSets() [][]microKernel[float32] {
 	var sets [][]microKernel[float32]
 	if cpu.X86.HasAVX512F {
@@ -85,12 +99,14 @@ func kernelSets() [][]microKernel[float32] {
 			asmKernel("avx512", 12, 32, 1, kern12x32avx512, kern12x32avx512d),
 			asmKernel("avx512", 8, 32, 0.97, kern8x32avx512, kern8x32avx512d),
 			asmKernel("avx512", 4, 32, 0.82, kern4x32avx512, kern4x32avx512d),
+			asmKernel("avx512", 2, 32, 0.59, kern2x32avx512, kern2x32avx512d),
 		})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		sets = append(sets, []microKernel[float32]{
 			asmKernel("avx2", 6, 16, 1, kern6x16avx2, kern6x16avx2d),
 			asmKernel("avx2", 4, 16, 0.84, kern4x16avx2, kern4x16avx2d),
+			asmKernel("avx2", 2, 16, 0.55, kern2x16avx2, kern2x16avx2d),
 		})
 	}
 	return append(sets, goKernels[float32](16))

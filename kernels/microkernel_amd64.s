@@ -472,6 +472,94 @@ kern4x32avx512dbeta:
 	VZEROUPPER
 	RET
 
+// func kern2x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern2x32avx512(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	TESTQ CX, CX
+	JEQ   kern2x32avx512store
+
+kern2x32avx512loop:
+	VMOVUPS (DI), Z0
+	VMOVUPS 64(DI), Z1
+	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ADDQ $8, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  kern2x32avx512loop
+
+kern2x32avx512store:
+	VBROADCASTSS alpha+40(FP), Z0
+	VMOVSS beta+44(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern2x32avx512beta
+	JPS kern2x32avx512beta // NaN beta: not zero
+	STORE(Z0, Z8, Z9, 64)
+	STORE(Z0, Z10, Z11, 64)
+	VZEROUPPER
+	RET
+
+kern2x32avx512beta:
+	VBROADCASTSS beta+44(FP), Z1
+	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
+	VZEROUPPER
+	RET
+
+// func kern2x32avx512d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern2x32avx512d(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	TESTQ CX, CX
+	JEQ   kern2x32avx512dstore
+
+kern2x32avx512dloop:
+	MOVLQSX (R9), BX
+	VMOVUPS (DI)(BX*4), Z0
+	VMOVUPS 64(DI)(BX*4), Z1
+	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ADDQ $8, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern2x32avx512dloop
+
+kern2x32avx512dstore:
+	VBROADCASTSS alpha+48(FP), Z0
+	VMOVSS beta+52(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern2x32avx512dbeta
+	JPS kern2x32avx512dbeta // NaN beta: not zero
+	STORE(Z0, Z8, Z9, 64)
+	STORE(Z0, Z10, Z11, 64)
+	VZEROUPPER
+	RET
+
+kern2x32avx512dbeta:
+	VBROADCASTSS beta+52(FP), Z1
+	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
+	VZEROUPPER
+	RET
+
 // func kern6x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
 TEXT ·kern6x16avx2(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
@@ -699,5 +787,93 @@ kern4x16avx2dbeta:
 	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
 	UPDATE(Y0, Y1, Y2, Y8, Y9, 32)
 	UPDATE(Y0, Y1, Y2, Y10, Y11, 32)
+	VZEROUPPER
+	RET
+
+// func kern2x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern2x16avx2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JEQ   kern2x16avx2store
+
+kern2x16avx2loop:
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ADDQ $8, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  kern2x16avx2loop
+
+kern2x16avx2store:
+	VBROADCASTSS alpha+40(FP), Y0
+	VMOVSS beta+44(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern2x16avx2beta
+	JPS kern2x16avx2beta // NaN beta: not zero
+	STORE(Y0, Y4, Y5, 32)
+	STORE(Y0, Y6, Y7, 32)
+	VZEROUPPER
+	RET
+
+kern2x16avx2beta:
+	VBROADCASTSS beta+44(FP), Y1
+	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
+	VZEROUPPER
+	RET
+
+// func kern2x16avx2d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+TEXT ·kern2x16avx2d(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JEQ   kern2x16avx2dstore
+
+kern2x16avx2dloop:
+	MOVLQSX (R9), BX
+	VMOVUPS (DI)(BX*4), Y0
+	VMOVUPS 32(DI)(BX*4), Y1
+	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ADDQ $8, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern2x16avx2dloop
+
+kern2x16avx2dstore:
+	VBROADCASTSS alpha+48(FP), Y0
+	VMOVSS beta+52(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISS X2, X1
+	JNE kern2x16avx2dbeta
+	JPS kern2x16avx2dbeta // NaN beta: not zero
+	STORE(Y0, Y4, Y5, 32)
+	STORE(Y0, Y6, Y7, 32)
+	VZEROUPPER
+	RET
+
+kern2x16avx2dbeta:
+	VBROADCASTSS beta+52(FP), Y1
+	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
 	VZEROUPPER
 	RET
