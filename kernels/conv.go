@@ -218,6 +218,7 @@ func Conv2DBackwardFilter[T Float](g ConvGeom, x, dy, dw, dbias, kept []T) error
 
 // BiasBackward sets db[k] = Σ_{n,p} dy[n,k,p] for dy (n, k, hw), the
 // gradient of a per-channel bias, accumulating in float64 in a fixed order.
+// Ranges of channels run in parallel.
 func BiasBackward[T Float](dy []T, n, k, hw int, db []T) error {
 	if n < 1 || k < 1 || hw < 1 {
 		return fmt.Errorf("kernels: bias backward: sizes (n=%d, k=%d, hw=%d) must be positive", n, k, hw)
@@ -225,15 +226,17 @@ func BiasBackward[T Float](dy []T, n, k, hw int, db []T) error {
 	if err := checkLen("bias backward", []string{"dy", "db"}, []int{len(dy), len(db)}, []int{n * k * hw, k}); err != nil {
 		return err
 	}
-	for c := range db {
-		var s float64
-		for b := range n {
-			for _, v := range dy[(b*k+c)*hw:][:hw] {
-				s += float64(v)
+	ForRanges(k, 1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			var s float64
+			for b := range n {
+				for _, v := range dy[(b*k+c)*hw:][:hw] {
+					s += float64(v)
+				}
 			}
+			db[c] = T(s)
 		}
-		db[c] = T(s)
-	}
+	})
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/genmodel/genmodel/kernels"
 	"github.com/genmodel/genmodel/nn"
 )
 
@@ -51,26 +52,33 @@ func (a *Adam) Step(params []*nn.Param, grads [][]float32, lr, gradScale float64
 	eps := float32(a.Eps)
 	for i, p := range params {
 		m, v, w, g := a.M[p.Name], a.V[p.Name], p.Data, grads[i]
-		if a.Max {
-			step := float32(lr / c1)
+		kernels.ForRanges(len(w), elementGrain, func(lo, hi int) {
+			m, v, w, g := m[lo:hi], v[lo:hi], w[lo:hi], g[lo:hi]
+			if a.Max {
+				step := float32(lr / c1)
+				for j := range w {
+					gj := g[j] * s
+					m[j] = b1*m[j] + (1-b1)*gj
+					v[j] = max(b2*v[j], abs32(gj))
+					w[j] -= step * m[j] / (v[j] + eps)
+				}
+				return
+			}
+			// θ −= lr·m̂/(√v̂+ε) with m̂ = m/c1 and √v̂ = √v/√c2.
+			step, rc2 := float32(lr/c1), float32(1/math.Sqrt(c2))
 			for j := range w {
 				gj := g[j] * s
 				m[j] = b1*m[j] + (1-b1)*gj
-				v[j] = max(b2*v[j], abs32(gj))
-				w[j] -= step * m[j] / (v[j] + eps)
+				v[j] = b2*v[j] + (1-b2)*gj*gj
+				w[j] -= step * m[j] / (sqrt32(v[j])*rc2 + eps)
 			}
-			continue
-		}
-		// θ −= lr·m̂/(√v̂+ε) with m̂ = m/c1 and √v̂ = √v/√c2.
-		step, rc2 := float32(lr/c1), float32(1/math.Sqrt(c2))
-		for j := range w {
-			gj := g[j] * s
-			m[j] = b1*m[j] + (1-b1)*gj
-			v[j] = b2*v[j] + (1-b2)*gj*gj
-			w[j] -= step * m[j] / (sqrt32(v[j])*rc2 + eps)
-		}
+		})
 	}
 }
+
+// elementGrain is the fewest parameters an elementwise update gives a
+// goroutine.
+const elementGrain = 1 << 14
 
 // State returns the moment tensors keyed "opt.m/<param>" and "opt.v/<param>"
 // (for Adamax "opt.v" holds the infinity norm u).
@@ -144,9 +152,11 @@ func NewEMA(ps *nn.Params, decay float64) *EMA {
 func (e *EMA) Update(ps *nn.Params, t int) {
 	d := float32(min(e.Decay, float64(1+t)/float64(10+t)))
 	for _, p := range ps.List() {
-		ev := e.Values[p.Name]
-		for j, w := range p.Data {
-			ev[j] = d*ev[j] + (1-d)*w
-		}
+		ev, pv := e.Values[p.Name], p.Data
+		kernels.ForRanges(len(pv), elementGrain, func(lo, hi int) {
+			for j, w := range pv[lo:hi] {
+				ev[lo+j] = d*ev[lo+j] + (1-d)*w
+			}
+		})
 	}
 }
