@@ -180,10 +180,17 @@ func (g *Graph) Channels(a *Node, from, to int) *Node {
 	if !g.ok("channels", a) {
 		return nil
 	}
-	n, err := gorgonia.Slice(a, nil, gorgonia.S(from, to))
-	// gorgonia drops an axis sliced to length 1; keep it.
-	s := a.Shape()
-	return g.Reshape(g.wrap("channels", n, err), s[0], to-from, s[2], s[3])
+	n, err := Channels(a, from, to)
+	return g.wrap("channels", n, err)
+}
+
+// Concat joins tensors (N, Cᵢ, …) along the channel axis into (N, Σ Cᵢ, …).
+func (g *Graph) Concat(xs ...*Node) *Node {
+	if !g.ok("concat", xs...) {
+		return nil
+	}
+	n, err := Concat(xs...)
+	return g.wrap("concat", n, err)
 }
 
 // DiscretizedLogistic returns, elementwise, log P(x) for x ∈ [0, 1] on the
@@ -206,6 +213,26 @@ func (g *Graph) BernoulliLogLik(logits, x *Node) *Node {
 	}
 	n, err := BernoulliLogLik(logits, x)
 	return g.wrap("bernoulli-loglik", n, err)
+}
+
+// GaussianKLPair returns KL(N(μq, diag e^vq) ‖ N(μp, diag e^vp)) per example
+// (B) for inputs of shape (B, ...).
+func (g *Graph) GaussianKLPair(muQ, logVarQ, muP, logVarP *Node) *Node {
+	if !g.ok("gaussian-kl-pair", muQ, logVarQ, muP, logVarP) {
+		return nil
+	}
+	n, err := GaussianKLPair(muQ, logVarQ, muP, logVarP)
+	return g.wrap("gaussian-kl-pair", n, err)
+}
+
+// GaussianLogPdf returns log N(z; μ, diag e^v) per example (B) for inputs
+// of shape (B, ...).
+func (g *Graph) GaussianLogPdf(z, mu, logVar *Node) *Node {
+	if !g.ok("gaussian-logpdf", z, mu, logVar) {
+		return nil
+	}
+	n, err := GaussianLogPdf(z, mu, logVar)
+	return g.wrap("gaussian-logpdf", n, err)
 }
 
 // GaussianKL returns KL(N(μ, diag e^v) ‖ N(0, I)) per example (B) for μ and

@@ -12,8 +12,8 @@ import (
 	"github.com/genmodel/genmodel/kernels"
 )
 
-// Per-example likelihood terms of a VAE as single ops: each maps tensors of
-// shape (B, ...) to one value per example (B), summed in float64, with a
+// Per-example terms of a VAE's bound as single ops: each maps same-shaped
+// tensors (B, ...) to one value per example (B), summed in float64, with a
 // hand-written gradient, instead of a chain of elementwise ops and a sum.
 
 // BernoulliLogLik returns, per example b,
@@ -37,39 +37,157 @@ func GaussianKL(mu, logVar *gorgonia.Node) (*gorgonia.Node, error) {
 	return applyPerExample(gaussianKL, mu, logVar)
 }
 
-// perExample names a per-example term of two same-shaped inputs.
+// GaussianKLPair returns, per example b, the KL divergence of
+// q = N(μq, diag e^vq) from p = N(μp, diag e^vp):
+//
+//	½ Σⱼ (vpⱼ − vqⱼ + (e^vqⱼ + (μqⱼ − μpⱼ)²) e^−vpⱼ − 1)
+//
+// for four inputs of one shape (B, ...). With d = μq − μp and r = e^−vp the
+// gradients are ∂/∂μq = g_b d r = −∂/∂μp, ∂/∂vq = g_b ½(e^vq r − 1) and
+// ∂/∂vp = g_b ½(1 − (e^vq + d²) r).
+func GaussianKLPair(muQ, logVarQ, muP, logVarP *gorgonia.Node) (*gorgonia.Node, error) {
+	return applyPerExample(gaussianKLPair, muQ, logVarQ, muP, logVarP)
+}
+
+// GaussianLogPdf returns, per example b, the log density of z under
+// N(μ, diag e^v):
+//
+//	−½ Σⱼ ((zⱼ − μⱼ)² e^−vⱼ + vⱼ + log 2π)
+//
+// for three inputs of one shape (B, ...). With d = z − μ and r = e^−v the
+// gradients are ∂/∂z = −g_b d r = −∂/∂μ and ∂/∂v = g_b ½(d² r − 1).
+func GaussianLogPdf(z, mu, logVar *gorgonia.Node) (*gorgonia.Node, error) {
+	return applyPerExample(gaussianLogPdf, z, mu, logVar)
+}
+
+// perExample names a per-example term of same-shaped inputs.
 type perExample string
 
 const (
-	bernoulliLogLik perExample = "BernoulliLogLik"
-	gaussianKL      perExample = "GaussianKL"
+	bernoulliLogLik perExample = "BernoulliLogLik" // (ℓ, x)
+	gaussianKL      perExample = "GaussianKL"      // (μ, v)
+	gaussianKLPair  perExample = "GaussianKLPair"  // (μq, vq, μp, vp)
+	gaussianLogPdf  perExample = "GaussianLogPdf"  // (z, μ, v)
 )
 
-func applyPerExample(kind perExample, a, b *gorgonia.Node) (*gorgonia.Node, error) {
-	if err := checkNodes(string(kind), []*gorgonia.Node{a, b}, []string{"a", "b"}, []int{-1, -1}); err != nil {
-		return nil, err
+// arity is the number of inputs of the term.
+func (k perExample) arity() int {
+	switch k {
+	case gaussianKLPair:
+		return 4
+	case gaussianLogPdf:
+		return 3
 	}
-	if !a.Shape().Eq(b.Shape()) {
-		return nil, fmt.Errorf("nn: %s: inputs %v and %v differ in shape", kind, a.Shape(), b.Shape())
-	}
-	return gorgonia.ApplyOp(perExampleOp{pureOp: fresh(), kind: kind, dims: a.Dims()}, a, b)
+	return 2
 }
 
-// perExampleOp is one of the per-example terms of two (B, ...) tensors.
+var log2Pi = math.Log(2 * math.Pi)
+
+// term is the summand of the term at one element, u holding the inputs.
+func (k perExample) term(u *[4]float64) float64 {
+	switch k {
+	case bernoulliLogLik:
+		return u[1]*u[0] - softplus(u[0])
+	case gaussianKL:
+		return 0.5 * (u[0]*u[0] + math.Exp(u[1]) - u[1] - 1)
+	case gaussianKLPair:
+		d := u[0] - u[2]
+		return 0.5 * (u[3] - u[1] + (math.Exp(u[1])+d*d)*math.Exp(-u[3]) - 1)
+	default: // gaussianLogPdf
+		d := u[0] - u[1]
+		return -0.5 * (d*d*math.Exp(-u[2]) + u[2] + log2Pi)
+	}
+}
+
+// partial is the derivative of the summand with respect to input wrt.
+func (k perExample) partial(wrt int, u *[4]float64) float64 {
+	switch k {
+	case bernoulliLogLik:
+		return u[1] - sigmoid(u[0])
+	case gaussianKL:
+		if wrt == 0 {
+			return u[0]
+		}
+		return 0.5 * math.Expm1(u[1])
+	case gaussianKLPair:
+		d, r := u[0]-u[2], math.Exp(-u[3])
+		switch wrt {
+		case 0:
+			return d * r
+		case 1:
+			return 0.5 * (math.Exp(u[1])*r - 1)
+		case 2:
+			return -d * r
+		}
+		return 0.5 * (1 - (math.Exp(u[1])+d*d)*r)
+	default: // gaussianLogPdf
+		d, r := u[0]-u[1], math.Exp(-u[2])
+		switch wrt {
+		case 0:
+			return -d * r
+		case 1:
+			return d * r
+		}
+		return 0.5 * (d*d*r - 1)
+	}
+}
+
+// differentiable reports whether input i gets a gradient: every input but
+// the Bernoulli targets.
+func (k perExample) differentiable(i int) bool { return k != bernoulliLogLik || i == 0 }
+
+func applyPerExample(kind perExample, ns ...*gorgonia.Node) (*gorgonia.Node, error) {
+	names, dims := make([]string, len(ns)), make([]int, len(ns))
+	for i := range ns {
+		names[i], dims[i] = fmt.Sprintf("input %d", i), -1
+	}
+	if err := checkNodes(string(kind), ns, names, dims); err != nil {
+		return nil, err
+	}
+	for _, n := range ns[1:] {
+		if !n.Shape().Eq(ns[0].Shape()) {
+			return nil, fmt.Errorf("nn: %s: inputs %v and %v differ in shape", kind, ns[0].Shape(), n.Shape())
+		}
+	}
+	return gorgonia.ApplyOp(perExampleOp{pureOp: fresh(), kind: kind, dims: ns[0].Dims()}, ns...)
+}
+
+// perExampleOp is one of the per-example terms of (B, ...) tensors.
 type perExampleOp struct {
 	pureOp
 	kind perExample
 	dims int
 }
 
-func (op perExampleOp) Arity() int            { return 2 }
-func (op perExampleOp) Type() hm.Type         { return fnType(op.dims, op.dims, 1) }
+func (op perExampleOp) Arity() int { return op.kind.arity() }
+func (op perExampleOp) Type() hm.Type {
+	dims := make([]int, op.Arity()+1)
+	for i := range op.Arity() {
+		dims[i] = op.dims
+	}
+	dims[op.Arity()] = 1
+	return fnType(dims...)
+}
 func (op perExampleOp) String() string        { return fmt.Sprintf("%s(%dd)", op.kind, op.dims) }
 func (op perExampleOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op perExampleOp) Hashcode() uint32      { return hashOf(op) }
 
-func (op perExampleOp) DiffWRT(int) []bool {
-	return []bool{true, op.kind == gaussianKL}
+func (op perExampleOp) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = op.kind.differentiable(i)
+	}
+	return d
+}
+
+// sameShapes checks that the first n shapes of s are equal.
+func (op perExampleOp) sameShapes(s []tensor.Shape, n int) error {
+	for _, x := range s[1:n] {
+		if !x.Eq(s[0]) {
+			return fmt.Errorf("nn: %v: inputs %v and %v differ in shape", op, s[0], x)
+		}
+	}
+	return nil
 }
 
 func (op perExampleOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -77,44 +195,47 @@ func (op perExampleOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error)
 	if err != nil {
 		return nil, err
 	}
-	if !s[0].Eq(s[1]) {
-		return nil, fmt.Errorf("nn: %v: inputs %v and %v differ in shape", op, s[0], s[1])
+	if err := op.sameShapes(s, len(s)); err != nil {
+		return nil, err
 	}
 	return tensor.Shape{s[0][0]}, nil
 }
 
 func (op perExampleOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 	return execute(op, vs,
-		func(out []float32, in [][]float32) error { perExampleForward(op.kind, in[0], in[1], out); return nil },
-		func(out []float64, in [][]float64) error { perExampleForward(op.kind, in[0], in[1], out); return nil })
+		func(out []float32, in [][]float32) error { perExampleForward(op.kind, in, out); return nil },
+		func(out []float64, in [][]float64) error { perExampleForward(op.kind, in, out); return nil })
 }
 
 func (op perExampleOp) SymDiff(in gorgonia.Nodes, _, g *gorgonia.Node) (gorgonia.Nodes, error) {
-	da, err := gorgonia.ApplyOp(perExampleGradOp{op.withCache(), 0}, in[0], in[1], g)
-	if err != nil || op.kind != gaussianKL {
-		return gorgonia.Nodes{da, nil}, err
+	grads := make(gorgonia.Nodes, len(in))
+	args := append(append(gorgonia.Nodes{}, in...), g)
+	for i := range in {
+		if !op.kind.differentiable(i) {
+			continue
+		}
+		d, err := gorgonia.ApplyOp(perExampleGradOp{op.withCache(), i}, args...)
+		if err != nil {
+			return nil, err
+		}
+		grads[i] = d
 	}
-	db, err := gorgonia.ApplyOp(perExampleGradOp{op.withCache(), 1}, in[0], in[1], g)
-	return gorgonia.Nodes{da, db}, err
+	return grads, nil
 }
 
-// perExampleForward sets out[b] to the term of example b of a and c.
+// perExampleForward sets out[b] to the term of example b of the inputs in.
 // Ranges of examples run in parallel.
-func perExampleForward[T kernels.Float](kind perExample, a, c, out []T) {
-	d := len(a) / len(out)
+func perExampleForward[T kernels.Float](kind perExample, in [][]T, out []T) {
+	d := len(in[0]) / len(out)
 	kernels.ForRanges(len(out), max(1, elementGrain/d), func(lo, hi int) {
+		var u [4]float64
 		for b := lo; b < hi; b++ {
 			var s float64
-			for i, av := range a[b*d : (b+1)*d] {
-				u, v := float64(av), float64(c[b*d+i])
-				if kind == bernoulliLogLik {
-					s += v*u - softplus(u)
-				} else {
-					s += u*u + math.Exp(v) - v - 1
+			for i := b * d; i < (b+1)*d; i++ {
+				for j, x := range in {
+					u[j] = float64(x[i])
 				}
-			}
-			if kind == gaussianKL {
-				s /= 2
+				s += kind.term(&u)
 			}
 			out[b] = T(s)
 		}
@@ -134,8 +255,15 @@ type perExampleGradOp struct {
 	wrt int
 }
 
-func (op perExampleGradOp) Arity() int    { return 3 }
-func (op perExampleGradOp) Type() hm.Type { return fnType(op.dims, op.dims, 1, op.dims) }
+func (op perExampleGradOp) Arity() int { return op.kind.arity() + 1 }
+func (op perExampleGradOp) Type() hm.Type {
+	dims := make([]int, op.Arity()+1)
+	for i := range dims {
+		dims[i] = op.dims
+	}
+	dims[op.Arity()-1] = 1
+	return fnType(dims...)
+}
 func (op perExampleGradOp) String() string {
 	return fmt.Sprintf("%sGrad%d(%dd)", op.kind, op.wrt, op.dims)
 }
@@ -147,39 +275,41 @@ func (op perExampleGradOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, er
 	if err != nil {
 		return nil, err
 	}
-	if !s[0].Eq(s[1]) || len(s[2]) != 1 || s[2][0] != s[0][0] {
-		return nil, fmt.Errorf("nn: %v: inputs %v, %v and gradient %v do not fit", op, s[0], s[1], s[2])
+	n := op.kind.arity()
+	if err := op.sameShapes(s, n); err != nil {
+		return nil, err
+	}
+	if g := s[n]; len(g) != 1 || g[0] != s[0][0] {
+		return nil, fmt.Errorf("nn: %v: gradient %v does not fit inputs %v", op, g, s[0])
 	}
 	return s[0].Clone(), nil
 }
 
 func (op perExampleGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
+	n := op.kind.arity()
 	return execute(op, vs,
 		func(out []float32, in [][]float32) error {
-			perExampleBackward(op.kind, op.wrt, in[0], in[1], in[2], out)
+			perExampleBackward(op.kind, op.wrt, in[:n], in[n], out)
 			return nil
 		},
 		func(out []float64, in [][]float64) error {
-			perExampleBackward(op.kind, op.wrt, in[0], in[1], in[2], out)
+			perExampleBackward(op.kind, op.wrt, in[:n], in[n], out)
 			return nil
 		})
 }
 
-// perExampleBackward sets d to the gradient with respect to input wrt.
-// Ranges of elements run in parallel.
-func perExampleBackward[T kernels.Float](kind perExample, wrt int, a, c, g, d []T) {
-	n := len(a) / len(g)
+// perExampleBackward sets d to the gradient with respect to input wrt of
+// the inputs in, given the gradient g (B) of the per-example terms. Ranges
+// of elements run in parallel.
+func perExampleBackward[T kernels.Float](kind perExample, wrt int, in [][]T, g, d []T) {
+	n := len(d) / len(g)
 	kernels.ForRanges(len(d), elementGrain, func(lo, hi int) {
+		var u [4]float64
 		for i := lo; i < hi; i++ {
-			gb, u, v := float64(g[i/n]), float64(a[i]), float64(c[i])
-			switch {
-			case kind == bernoulliLogLik:
-				d[i] = T(gb * (v - sigmoid(u)))
-			case wrt == 0:
-				d[i] = T(gb * u)
-			default:
-				d[i] = T(gb * 0.5 * math.Expm1(v))
+			for j, x := range in {
+				u[j] = float64(x[i])
 			}
+			d[i] = T(float64(g[i/n]) * kind.partial(wrt, &u))
 		}
 	})
 }

@@ -32,6 +32,33 @@ func TestBernoulliLogLik(t *testing.T) {
 	opsCheck(t, f, want, tensor.Shape{3}, 1e-6, []int{0}, logits, x)
 }
 
+func TestGaussianKLPair(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 3))
+	muQ, lvQ := opsRand(rng, -2, 2, 3, 2, 2, 2), opsRand(rng, -3, 2, 3, 2, 2, 2)
+	muP, lvP := opsRand(rng, -2, 2, 3, 2, 2, 2), opsRand(rng, -3, 2, 3, 2, 2, 2)
+	want := make([]float64, 3)
+	for i, mq := range opsData(muQ) {
+		// KL(N(mq, sq²) ‖ N(mp, sp²)) = log(sp/sq) + (sq² + (mq − mp)²)/(2sp²) − ½.
+		sq, sp, mp := math.Exp(opsData(lvQ)[i]/2), math.Exp(opsData(lvP)[i]/2), opsData(muP)[i]
+		want[i/8] += math.Log(sp/sq) + (sq*sq+(mq-mp)*(mq-mp))/(2*sp*sp) - 0.5
+	}
+	f := func(n []*gorgonia.Node) (*gorgonia.Node, error) { return nn.GaussianKLPair(n[0], n[1], n[2], n[3]) }
+	opsCheck(t, f, want, tensor.Shape{3}, 1e-5, nil, muQ, lvQ, muP, lvP)
+}
+
+func TestGaussianLogPdf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 4))
+	z, mu, lv := opsRand(rng, -3, 3, 4, 6), opsRand(rng, -2, 2, 4, 6), opsRand(rng, -3, 2, 4, 6)
+	want := make([]float64, 4)
+	for i, x := range opsData(z) {
+		// log of e^(−(x−m)²/2s²) / (s√(2π)).
+		s, m := math.Exp(opsData(lv)[i]/2), opsData(mu)[i]
+		want[i/6] += math.Log(math.Exp(-(x-m)*(x-m)/(2*s*s)) / (s * math.Sqrt(2*math.Pi)))
+	}
+	f := func(n []*gorgonia.Node) (*gorgonia.Node, error) { return nn.GaussianLogPdf(n[0], n[1], n[2]) }
+	opsCheck(t, f, want, tensor.Shape{4}, 1e-5, nil, z, mu, lv)
+}
+
 func TestGaussianKL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 2))
 	mu, lv := opsRand(rng, -2, 2, 4, 5), opsRand(rng, -3, 2, 4, 5)
