@@ -170,8 +170,14 @@ func (op channelsOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 	s := vs[0].Shape()
 	plane := rowLen(vs[0]) / s[1] // elements of one channel of one example
 	return execute(op, vs,
-		func(y []float32, in [][]float32) error { copyChannels(in[0], y, s[1], op.to-op.from, op.from, 0, plane); return nil },
-		func(y []float64, in [][]float64) error { copyChannels(in[0], y, s[1], op.to-op.from, op.from, 0, plane); return nil })
+		func(y []float32, in [][]float32) error {
+			copyChannels(in[0], y, s[1], op.to-op.from, op.from, 0, plane)
+			return nil
+		},
+		func(y []float64, in [][]float64) error {
+			copyChannels(in[0], y, s[1], op.to-op.from, op.from, 0, plane)
+			return nil
+		})
 }
 
 func (op channelsOp) SymDiff(in gorgonia.Nodes, _, dy *gorgonia.Node) (gorgonia.Nodes, error) {
