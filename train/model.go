@@ -28,3 +28,11 @@ type Objective interface {
 	// objective needs (such as the reparameterisation ε) from rng.
 	Feed(x data.Images, rng *rand.Rand) error
 }
+
+// Scheduled is implemented by an Objective whose loss changes with the
+// training step, such as one with a KL warm-up. Before feeding each
+// training batch, the trainer calls SetStep with the number of steps taken
+// so far (0 for the first), so that a resumed run continues the schedule.
+type Scheduled interface {
+	SetStep(step int)
+}

@@ -369,6 +369,9 @@ func (t *Trainer) takeStep(s *session) (loss, norm float64, clipped bool, err er
 	if t.Prepare != nil {
 		t.Prepare(x, t.rng)
 	}
+	if sch, ok := s.obj.(Scheduled); ok {
+		sch.SetStep(t.step)
+	}
 	if err := s.obj.Feed(x, t.rng); err != nil {
 		return 0, 0, false, fmt.Errorf("step %d: %w", t.step+1, err)
 	}

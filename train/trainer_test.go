@@ -17,11 +17,13 @@ import (
 )
 
 // toyModel regresses the pixel sum of 2x2 images: loss = mean (x·w + b +
-// 0.1ε − Σx)², with ε ~ N(0,1) drawn in Feed so that the run's random source
-// matters to the result.
+// 0.1ε − Σx)², with ε ~ N(0, s²) drawn in Feed so that the run's random
+// source matters to the result, and s = 1 + step/10⁴ set through SetStep
+// so that the step schedule does too. It records the steps it was set to.
 type toyModel struct {
-	ps *nn.Params
-	d  *nn.Dense
+	ps    *nn.Params
+	d     *nn.Dense
+	steps []int
 }
 
 func newToy(seed uint64) *toyModel {
@@ -32,14 +34,16 @@ func newToy(seed uint64) *toyModel {
 func (m *toyModel) Params() *nn.Params { return m.ps }
 
 type toyObjective struct {
+	m              *toyModel
 	g              *nn.Graph
 	x, noise, loss *nn.Node
 	metrics        map[string]*nn.Node
+	scale          float64
 }
 
 func (m *toyModel) Objective(batch int) (Objective, error) {
 	g := nn.NewGraph()
-	o := &toyObjective{g: g, x: g.Input("x", batch, 4), noise: g.Input("noise", batch)}
+	o := &toyObjective{m: m, g: g, x: g.Input("x", batch, 4), noise: g.Input("noise", batch), scale: 1}
 	pred := g.Reshape(m.d.Apply(g, o.x), batch)
 	resid := g.Sub(g.Add(pred, g.Scale(o.noise, 0.1)), g.Sum(o.x, 1))
 	o.loss = g.Mean(g.Square(resid))
@@ -55,9 +59,14 @@ func (o *toyObjective) Feed(x data.Images, rng *rand.Rand) error {
 		return err
 	}
 	for i := range o.g.InputData(o.noise) {
-		o.g.InputData(o.noise)[i] = float32(rng.NormFloat64())
+		o.g.InputData(o.noise)[i] = float32(rng.NormFloat64() * o.scale)
 	}
 	return nil
+}
+
+func (o *toyObjective) SetStep(step int) {
+	o.m.steps = append(o.m.steps, step)
+	o.scale = 1 + float64(step)/1e4
 }
 
 // toyBatches serves a fixed random set; steps in poison get a NaN pixel and
@@ -212,6 +221,33 @@ func TestResumeAfterInterruptIsBitExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameState(t, "interrupt at 24 + resume", finalState(t, whole), finalState(t, second))
+}
+
+// A Scheduled objective is told the step before every training batch, and
+// a resumed run goes on from the step it was saved at.
+func TestScheduledObjectiveSeesSteps(t *testing.T) {
+	dir := t.TempDir()
+	first := newToyTrainer(t, dir, 6)
+	if err := first.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := first.Model.(*toyModel).steps; !slices.Equal(got, []int{0, 1, 2, 3, 4, 5}) {
+		t.Fatalf("steps set %v, want 0…5", got)
+	}
+	latest, err := LatestCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := newToyTrainer(t, dir, 9)
+	if err := second.Restore(latest); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := second.Model.(*toyModel).steps; !slices.Equal(got, []int{6, 7, 8}) {
+		t.Fatalf("resumed run set steps %v, want 6, 7, 8", got)
+	}
 }
 
 func TestResumeAfterCrashTruncatesMetrics(t *testing.T) {
