@@ -125,17 +125,19 @@ func (m *Model) DiscreteNLL(nats float64) float64 {
 // BitsPerDim converts a discrete NLL in nats per image to bits per pixel value.
 func (m *Model) BitsPerDim(nats float64) float64 { return nats / (float64(m.Dim()) * math.Ln2) }
 
-// sampler decodes n latents.
+// sampler decodes n latents drawn from the prior.
 type sampler struct {
 	g    *nn.Graph
-	z    *nn.Node
+	eps  []*nn.Node
 	out  *nn.Output
 	prog *nn.Program
 }
 
-// Sample draws n images from the model: z ~ N(0, T²I) with temperature T,
-// then the decoder's mean image (Bernoulli means, or the clipped location
-// of a logistic or Gaussian), in [0, 1].
+// Sample draws n images from the model: every latent layer from its prior
+// with its noise scaled by the temperature T (z ~ N(0, T²I) for the conv
+// VAE; zᵢ = μᵢ + T σᵢ ε for the hierarchical one), then the decoder's mean
+// image (Bernoulli means, or the clipped location of a logistic or
+// Gaussian), in [0, 1].
 func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images, error) {
 	if n < 1 {
 		return data.Images{}, fmt.Errorf("vae: number of samples must be ≥ 1, got %d", n)
@@ -146,8 +148,11 @@ func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images,
 	s, ok := m.samplers[n]
 	if !ok {
 		g := nn.NewGraph()
-		s = &sampler{g: g, z: g.Input("z", n, m.cfg.Latent)}
-		s.out = g.Output(m.decode(g, s.z))
+		s = &sampler{g: g}
+		for i, shape := range m.net.noise(n) {
+			s.eps = append(s.eps, g.Input(fmt.Sprintf("eps%d", i), shape...))
+		}
+		s.out = g.Output(m.net.generate(g, s.eps))
 		prog, err := g.Compile(nil)
 		if err != nil {
 			return data.Images{}, err
@@ -155,9 +160,8 @@ func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images,
 		s.prog = prog
 		m.samplers[n] = s
 	}
-	z := s.g.InputData(s.z)
-	for i := range z {
-		z[i] = float32(rng.NormFloat64() * temperature)
+	for _, e := range s.eps {
+		fillNormal(s.g.InputData(e), temperature, rng)
 	}
 	if err := s.prog.Run(); err != nil {
 		return data.Images{}, err

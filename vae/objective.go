@@ -10,40 +10,33 @@ import (
 	"github.com/genmodel/genmodel/train"
 )
 
-// posterior is the reparameterised part of a VAE graph shared by training
-// and evaluation: for x (B, C, H, W) and ε (B·K, Latent) it holds
+// posterior is the part of a VAE graph shared by training and evaluation:
+// for x (B, C, H, W), K samples per image and noise inputs eps (B·K rows),
 //
-//	z = μ(x) + exp(½ log σ²(x)) ⊙ ε                  (each row of μ, σ repeated K times)
-//	log w = log p(x|z) + log p(z) − log q(z|x)       (B·K)
-//	      = log p(x|z) + Σⱼ (−½zⱼ² + ½εⱼ² + ½ log σ²ⱼ)
-//	KL(q‖p) = ½ Σⱼ (μⱼ² + σ²ⱼ − log σ²ⱼ − 1)        (B, analytic)
+//	log w = log p(x|z) + log p(z) − log q(z|x)       (B·K, rows b·K + k)
+//
+// and the analytic KL(q‖p) of every latent layer (see network.infer).
 type posterior struct {
-	x, eps       *nn.Node
+	x            *nn.Node
+	eps          []*nn.Node
 	logLik, logW *nn.Node // B·K
-	kl           *nn.Node // B
+	kls          []*nn.Node
 }
 
 func (m *Model) buildPosterior(g *nn.Graph, batch, k int) *posterior {
 	c := m.cfg
-	p := &posterior{
-		x:   g.Input("x", batch, c.C, c.H, c.W),
-		eps: g.Input("eps", batch*k, c.Latent),
+	p := &posterior{x: g.Input("x", batch, c.C, c.H, c.W)}
+	for i, shape := range m.net.noise(batch * k) {
+		p.eps = append(p.eps, g.Input(fmt.Sprintf("eps%d", i), shape...))
 	}
-	mu, logVar := m.encode(g, p.x)
-	p.kl = g.GaussianKL(mu, logVar)
-	target := p.x
-	if k > 1 {
-		mu, logVar, target = g.RepeatRows(mu, k), g.RepeatRows(logVar, k), g.RepeatRows(p.x, k)
-	}
-	z := g.Add(mu, g.Mul(g.Exp(g.Scale(logVar, 0.5)), p.eps))
-	p.logLik = m.logLikelihood(g, target, m.decode(g, z))
-	// log p(z) − log q(z|x); the log 2π terms cancel.
-	logRatio := g.Scale(g.Sum(g.Add(g.Sub(g.Square(p.eps), g.Square(z)), logVar), 1), 0.5)
+	out, logRatio, kls := m.net.infer(g, p.x, k, p.eps)
+	p.kls = kls
+	p.logLik = m.logLikelihood(g, g.RepeatRows(p.x, k), out)
 	p.logW = g.Add(p.logLik, logRatio)
 	return p
 }
 
-// feed sets x and draws ε ~ N(0, I) from rng.
+// feed sets x and draws all ε ~ N(0, I) from rng.
 func (p *posterior) feed(g *nn.Graph, x data.Images, rng *rand.Rand) error {
 	if want := p.x.Shape(); x.N != want[0] || x.C != want[1] || x.H != want[2] || x.W != want[3] {
 		return fmt.Errorf("vae: batch %v does not match the model's input %v", x, want)
@@ -51,23 +44,39 @@ func (p *posterior) feed(g *nn.Graph, x data.Images, rng *rand.Rand) error {
 	if err := g.Set(p.x, x.Pix); err != nil {
 		return err
 	}
-	eps := g.InputData(p.eps)
-	for i := range eps {
-		eps[i] = float32(rng.NormFloat64())
+	for _, e := range p.eps {
+		fillNormal(g.InputData(e), 1, rng)
 	}
 	return nil
 }
 
-// Objective is the training loss for batches of batch images: the negative
-// ELBO −E_q[log p(x|z)] + β·KL, or with IWAE K > 1 the negative importance
-// weighted bound −log (1/K) Σₖ wₖ, averaged over the batch (nats per image).
-// Its metrics are "recon" (−log p(x|z), averaged over samples), "kl" and
-// "bound" (the unweighted −ELBO, or −L_K, comparable across β).
+// fillNormal sets every element of v to a draw of N(0, s²).
+func fillNormal(v []float32, s float64, rng *rand.Rand) {
+	for i := range v {
+		v[i] = float32(rng.NormFloat64() * s)
+	}
+}
+
+// objective is the training loss for batches of batch images: the
+// negative ELBO
+//
+//	−E_q[log p(x|z)] + β_t Σ_l max(KL_l, λ)
+//
+// with KL_l the batch mean of latent layer l's KL, β_t = β·min(1, t/WarmUp)
+// at step t (β with no warm-up) and free bits λ (no floor when 0); or,
+// with IWAE K > 1, the negative importance weighted bound
+// −log (1/K) Σₖ wₖ. Both are averaged over the batch (nats per image). Its
+// metrics are "recon" (−log p(x|z), averaged over samples), "kl" (Σ_l KL_l),
+// "kl/<l>" per latent layer when there are several, and "bound" (the
+// −ELBO recon + kl, comparable across β, warm-up and free bits) when the
+// loss is not that.
 type objective struct {
 	g       *nn.Graph
 	post    *posterior
 	loss    *nn.Node
 	metrics map[string]*nn.Node
+	beta    *nn.Node // the KL weight input, with a warm-up
+	cfg     Config
 }
 
 // Objective builds the training graph (train.Model).
@@ -79,21 +88,42 @@ func (m *Model) Objective(batch int) (train.Objective, error) {
 	k := m.cfg.IWAE
 	p := m.buildPosterior(g, batch, k)
 	recon := g.Neg(g.Mean(p.logLik))
-	kl := g.Mean(p.kl)
-	o := &objective{g: g, post: p, metrics: map[string]*nn.Node{"recon": recon, "kl": kl}}
-	if k > 1 {
-		lw := g.Reshape(p.logW, batch, k)
-		bound := g.Neg(g.Mean(g.Shift(g.LogSumExp(lw, 1), -float32(math.Log(float64(k))))))
-		o.loss = bound
-	} else {
-		o.loss = g.Add(recon, g.Scale(kl, float32(m.cfg.Beta)))
-		if m.cfg.Beta != 1 {
-			o.metrics["bound"] = g.Add(recon, kl)
+	o := &objective{g: g, post: p, metrics: map[string]*nn.Node{"recon": recon}, cfg: m.cfg}
+	var kl, penalty *nn.Node
+	for l, kn := range p.kls {
+		kll := g.Mean(kn)
+		if len(p.kls) > 1 {
+			o.metrics[fmt.Sprintf("kl/%d", l)] = kll
 		}
+		pen := kll
+		if λ := float32(m.cfg.FreeBits); λ > 0 {
+			// max(KL, λ) = λ + relu(KL − λ)
+			pen = g.Shift(g.Sum(g.ReLU(g.Reshape(g.Shift(kll, -λ), 1))), λ)
+		}
+		if kl == nil {
+			kl, penalty = kll, pen
+		} else {
+			kl, penalty = g.Add(kl, kll), g.Add(penalty, pen)
+		}
+	}
+	o.metrics["kl"] = kl
+	switch {
+	case k > 1:
+		lw := g.Reshape(p.logW, batch, k)
+		o.loss = g.Neg(g.Mean(g.Shift(g.LogSumExp(lw, 1), -float32(math.Log(float64(k))))))
+	case m.cfg.WarmUp > 0:
+		o.beta = g.Input("beta", 1)
+		o.loss = g.Add(recon, g.Sum(g.Mul(g.Reshape(penalty, 1), o.beta)))
+	default:
+		o.loss = g.Add(recon, g.Scale(penalty, float32(m.cfg.Beta)))
+	}
+	if k == 1 && (m.cfg.Beta != 1 || m.cfg.WarmUp > 0 || m.cfg.FreeBits > 0) {
+		o.metrics["bound"] = g.Add(recon, kl)
 	}
 	if err := g.Err(); err != nil {
 		return nil, err
 	}
+	o.SetStep(0)
 	return o, nil
 }
 
@@ -101,3 +131,10 @@ func (o *objective) Graph() *nn.Graph                         { return o.g }
 func (o *objective) Loss() *nn.Node                           { return o.loss }
 func (o *objective) Metrics() map[string]*nn.Node             { return o.metrics }
 func (o *objective) Feed(x data.Images, rng *rand.Rand) error { return o.post.feed(o.g, x, rng) }
+
+// SetStep sets the KL weight β·min(1, step/WarmUp) (train.Scheduled).
+func (o *objective) SetStep(step int) {
+	if o.beta != nil {
+		o.g.InputData(o.beta)[0] = float32(o.cfg.Beta * min(1, float64(step)/float64(o.cfg.WarmUp)))
+	}
+}

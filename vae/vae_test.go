@@ -12,8 +12,13 @@ import (
 	"github.com/genmodel/genmodel/train"
 )
 
+// newTestModel builds a small model of 8×8 images: the conv VAE unless cfg
+// names an architecture.
 func newTestModel(t *testing.T, cfg Config) *Model {
 	t.Helper()
+	if cfg.Arch == "" {
+		cfg.Arch = Conv
+	}
 	if cfg.C == 0 {
 		cfg.C, cfg.H, cfg.W = 1, 8, 8
 	}
@@ -58,13 +63,14 @@ func logMeanExp(v []float64) float64 {
 func TestAnalyticKLMatchesMonteCarlo(t *testing.T) {
 	m := newTestModel(t, Config{})
 	// Make q far from the prior so that the KL is not small.
-	for i := range m.encOut.B.Data {
-		m.encOut.B.Data[i] = float32(i%3) - 1
+	encOut := m.net.(*convNet).encOut
+	for i := range encOut.B.Data {
+		encOut.B.Data[i] = float32(i%3) - 1
 	}
 	const b, k = 2, 20000
 	g := nn.NewGraph()
 	p := m.buildPosterior(g, b, k)
-	klOut, lwOut, llOut := g.Output(p.kl), g.Output(p.logW), g.Output(p.logLik)
+	klOut, lwOut, llOut := g.Output(p.kls[0]), g.Output(p.logW), g.Output(p.logLik)
 	prog, err := g.Compile(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -135,9 +141,10 @@ func TestIWAELossIsLogMeanExpOfWeights(t *testing.T) {
 // padding of the last batch and the log-mean-exp accumulation.
 func TestNLLExactWhenWeightsAreConstant(t *testing.T) {
 	m := newTestModel(t, Config{})
-	nn.Fill(m.encOut.W.Data, 0)
-	nn.Fill(m.encOut.B.Data, 0) // μ = 0, log σ² = 0
-	nn.Fill(m.decIn.W.Data, 0)  // the decoder sees only biases
+	net := m.net.(*convNet)
+	nn.Fill(net.encOut.W.Data, 0)
+	nn.Fill(net.encOut.B.Data, 0) // μ = 0, log σ² = 0
+	nn.Fill(net.decIn.W.Data, 0)  // the decoder sees only biases
 	mean, err := m.Sample(1, 0, rand.New(rand.NewPCG(0, 0)))
 	if err != nil {
 		t.Fatal(err)
@@ -307,7 +314,7 @@ func TestTrainsOnMNIST(t *testing.T) {
 	if err != nil {
 		t.Skipf("MNIST not available: %v", err)
 	}
-	m, err := New(Config{C: 1, H: 28, W: 28, Width: 8, Latent: 8}, rand.New(rand.NewPCG(1, 1)))
+	m, err := New(Config{Arch: Conv, C: 1, H: 28, W: 28, Width: 8, Latent: 8}, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
