@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/genmodel/genmodel/autoregressive"
 )
 
 // Likelihoods of the decoder p(x|z).
@@ -35,18 +37,20 @@ const (
 
 // Config describes a VAE. A zero field takes the default in its comment.
 type Config struct {
-	Arch       string  `json:"arch"`       // "hier", the hierarchical VAE (default), or "conv", the single-latent conv VAE
-	Latent     int     `json:"latent"`     // conv: latent dimensions; default 32
-	Latents    string  `json:"latents"`    // hier: latent layers, top first (see ParseLatents); default "1x32d,5x<H/4>,5x<H/2>"
-	ZChannels  int     `json:"zchannels"`  // hier: channels of each conv latent layer; default 4
-	Prior      string  `json:"prior"`      // hier: prior of the conv latent layers, "learned" (default) or "standard"
-	Width      int     `json:"width"`      // channels of the conv layers (conv: of the first); default 32
-	Activation string  `json:"activation"` // hidden units: "elu" (default) or "relu"
-	Likelihood string  `json:"likelihood"` // bernoulli (default), logistic or gaussian
-	Beta       float64 `json:"beta"`       // β, the KL weight of the ELBO; default 1
-	IWAE       int     `json:"iwae"`       // K > 1: train on the IWAE bound with K samples; default 1 (ELBO)
-	WarmUp     int     `json:"warmup"`     // steps over which the KL weight rises linearly from 0 to β; default 0 (none)
-	FreeBits   float64 `json:"free_bits"`  // nats per latent layer (batch mean) below which its KL costs nothing; default 0 (off)
+	Arch       string  `json:"arch"`                // "hier", the hierarchical VAE (default), or "conv", the single-latent conv VAE
+	Latent     int     `json:"latent,omitempty"`    // conv: latent dimensions; default 32
+	Latents    string  `json:"latents,omitempty"`   // hier: latent layers, top first (see ParseLatents); default "1x32d,5x<H/4>,5x<H/2>"
+	ZChannels  int     `json:"zchannels,omitempty"` // hier: channels of each conv latent layer; default 4
+	Prior      string  `json:"prior,omitempty"`     // hier: prior of the conv latent layers, "learned" (default) or "standard"
+	Width      int     `json:"width"`               // channels of the conv layers (conv: of the first); default 32
+	Activation string  `json:"activation"`          // hidden units: "elu" (default) or "relu"
+	Likelihood string  `json:"likelihood"`          // bernoulli (default), logistic or gaussian
+	Beta       float64 `json:"beta"`                // β, the KL weight of the ELBO; default 1
+	IWAE       int     `json:"iwae"`                // K > 1: train on the IWAE bound with K samples; default 1 (ELBO)
+	AR         int     `json:"ar,omitempty"`        // masked conv layers of an autoregressive reconstruction p(x|z) (see package autoregressive); default 0 (none: pixels independent given z)
+	ARWidth    int     `json:"ar_width,omitempty"`  // with AR: channels of its layers and of the decoder features it reads; default 32
+	WarmUp     int     `json:"warmup,omitempty"`    // steps over which the KL weight rises linearly from 0 to β; default 0 (none)
+	FreeBits   float64 `json:"free_bits,omitempty"` // nats per latent layer (batch mean) below which its KL costs nothing; default 0 (off)
 	// Image shape (channels, height, width): H and W must be multiples of 4.
 	C int `json:"c"`
 	H int `json:"h"`
@@ -58,7 +62,7 @@ func (c Config) WithDefaults() Config {
 	if c.Arch == "" {
 		c.Arch = Hier
 	}
-	if c.Latent == 0 {
+	if c.Arch == Conv && c.Latent == 0 {
 		c.Latent = 32
 	}
 	if c.Arch == Hier {
@@ -74,6 +78,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Width == 0 {
 		c.Width = 32
+	}
+	if c.AR > 0 && c.ARWidth == 0 {
+		c.ARWidth = 32
 	}
 	if c.Activation == "" {
 		c.Activation = "elu"
@@ -96,7 +103,7 @@ func (c Config) Validate() error {
 	switch {
 	case c.Arch != Hier && c.Arch != Conv:
 		return fmt.Errorf("vae: unknown arch %q (known: hier, conv)", c.Arch)
-	case c.Latent < 1:
+	case c.Arch == Conv && c.Latent < 1:
 		return fmt.Errorf("vae: latent must be ≥ 1, got %d", c.Latent)
 	case c.Width < 1:
 		return fmt.Errorf("vae: width must be ≥ 1, got %d", c.Width)
@@ -118,10 +125,17 @@ func (c Config) Validate() error {
 		return fmt.Errorf("vae: zchannels must be ≥ 1, got %d", c.ZChannels)
 	case c.Arch == Hier && c.Prior != Learned && c.Prior != Standard:
 		return fmt.Errorf("vae: unknown prior %q (known: learned, standard)", c.Prior)
+	case c.AR < 0 || c.AR == 1:
+		return fmt.Errorf("vae: ar must be 0 (off) or ≥ 2 masked layers, got %d", c.AR)
 	case c.C < 1 || c.H < 4 || c.W < 4:
 		return fmt.Errorf("vae: image shape %dx%dx%d is too small", c.C, c.H, c.W)
 	case c.H%4 != 0 || c.W%4 != 0:
 		return fmt.Errorf("vae: image height and width must be multiples of 4, got %dx%d", c.H, c.W)
+	}
+	if c.AR > 0 {
+		if err := c.arConfig().Validate(); err != nil {
+			return err
+		}
 	}
 	if c.Arch == Hier {
 		if _, err := ParseLatents(c.Latents, c.H, c.W); err != nil {
@@ -129,6 +143,11 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// arConfig is the autoregressive reconstruction of an AR configuration.
+func (c Config) arConfig() autoregressive.Config {
+	return autoregressive.Config{C: c.C, Cond: c.ARWidth, Params: outMaps(c.Likelihood), Width: c.ARWidth, Layers: c.AR}
 }
 
 // LatentLayer is one latent layer of the hierarchical VAE: a dense vector

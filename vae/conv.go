@@ -11,7 +11,7 @@ import (
 //	encoder  x (C,H,W) → conv3×3/2 (Width) → act → conv3×3/2 (2·Width) → act
 //	         → flatten → dense → (μ, log σ²) ∈ R^Latent × R^Latent
 //	decoder  z → dense → act → (2·Width, H/4, W/4) → upsample ×2 → conv3×3 (Width)
-//	         → act → upsample ×2 → conv3×3 → likelihood parameters (P·C, H, W)
+//	         → act → upsample ×2 → conv3×3 → decoder output (decoderMaps, H, W)
 //
 // with the prior p(z) = N(0, I) and q(z|x) = N(μ, diag σ²).
 type convNet struct {
@@ -31,7 +31,7 @@ func newConvNet(cfg Config, ps *nn.Params, rng *rand.Rand) *convNet {
 		encOut: nn.NewDense(ps, "enc.out", flat, 2*l, nn.GainLinear, rng),
 		decIn:  nn.NewDense(ps, "dec.in", l, flat, nn.GainReLU, rng),
 		dec1:   nn.NewConv(ps, "dec.conv1", 2*w, w, 3, 1, 1, nn.GainReLU, rng),
-		decOut: nn.NewConv(ps, "dec.out", w, outMaps(cfg.Likelihood)*cfg.C, 3, 1, 1, nn.GainLinear, rng),
+		decOut: nn.NewConv(ps, "dec.out", w, decoderMaps(cfg), 3, 1, 1, nn.GainLinear, rng),
 	}
 	// The decoder's convolutions read their input upsampled ×2 (nearest).
 	n.dec1.Up, n.decOut.Up = 2, 2
@@ -67,7 +67,7 @@ func (n *convNet) encode(g *nn.Graph, x *nn.Node) (mu, logVar *nn.Node) {
 	return g.Cols(out, 0, l), g.Cols(out, l, 2*l)
 }
 
-// decode returns the likelihood parameters (B, P·C, H, W) for z (B, Latent).
+// decode returns the decoder output (B, decoderMaps, H, W) for z (B, Latent).
 func (n *convNet) decode(g *nn.Graph, z *nn.Node) *nn.Node {
 	if z == nil {
 		return nil

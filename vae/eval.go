@@ -137,7 +137,9 @@ type sampler struct {
 // with its noise scaled by the temperature T (z ~ N(0, T²I) for the conv
 // VAE; zᵢ = μᵢ + T σᵢ ε for the hierarchical one), then the decoder's mean
 // image (Bernoulli means, or the clipped location of a logistic or
-// Gaussian), in [0, 1].
+// Gaussian), in [0, 1]. With an autoregressive reconstruction there is no
+// mean image: the pixels are drawn one by one from their conditionals
+// (binary for Bernoulli, 8-bit levels for the logistic).
 func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images, error) {
 	if n < 1 {
 		return data.Images{}, fmt.Errorf("vae: number of samples must be ≥ 1, got %d", n)
@@ -167,6 +169,22 @@ func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images,
 		return data.Images{}, err
 	}
 	img := data.Images{N: n, C: m.cfg.C, H: m.cfg.H, W: m.cfg.W}
-	img.Pix = m.meanImage(s.out.Values(), n)
+	if m.ar == nil {
+		img.Pix = m.meanImage(s.out.Values(), n)
+		return img, nil
+	}
+	ar, ok := m.arDraws[n]
+	if !ok {
+		var err error
+		if ar, err = m.ar.NewSampler(n, m.cfg.H, m.cfg.W); err != nil {
+			return data.Images{}, err
+		}
+		m.arDraws[n] = ar
+	}
+	pix, err := ar.Sample(s.out.Values(), func(_ int, theta []float32) float32 { return m.drawPixel(theta, rng) })
+	if err != nil {
+		return data.Images{}, err
+	}
+	img.Pix = pix
 	return img, nil
 }

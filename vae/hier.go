@@ -121,7 +121,7 @@ func newHierNet(cfg Config, ps *nn.Params, rng *rand.Rand) (*hierNet, error) {
 		n.outUp.Up = up
 	}
 	n.out1 = conv("td.out1", w, w, 3, 1, nn.GainReLU)
-	n.outMap = conv("td.out", w, outMaps(cfg.Likelihood)*cfg.C, 3, 1, nn.GainLinear)
+	n.outMap = conv("td.out", w, decoderMaps(cfg), 3, 1, nn.GainLinear)
 	return n, nil
 }
 

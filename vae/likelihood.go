@@ -2,6 +2,7 @@ package vae
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"github.com/genmodel/genmodel/nn"
 )
@@ -50,4 +51,26 @@ func (m *Model) meanImage(out []float32, n int) []float32 {
 		}
 	}
 	return img
+}
+
+// drawPixel draws one pixel value in [0, 1] from the likelihood with
+// parameters θ (P values): Bernoulli [u < sigmoid(ℓ)]; the logistic by its
+// inverse CDF μ + s·log(u/(1−u)), clipped to [−1, 1] and rounded to one of
+// the 256 levels; the Gaussian m + e^(v/2)·ε, clipped to [0, 1].
+func (m *Model) drawPixel(theta []float32, rng *rand.Rand) float32 {
+	switch m.cfg.Likelihood {
+	case Logistic:
+		u := min(max(rng.Float64(), 1e-7), 1-1e-7)
+		v := float64(theta[0]) + math.Exp(float64(theta[1]))*math.Log(u/(1-u))
+		v = min(max(v, -1), 1)
+		return float32(math.Round((v+1)/2*255) / 255)
+	case Gaussian:
+		v := float64(theta[0]) + math.Exp(float64(theta[1])/2)*rng.NormFloat64()
+		return float32(min(max(v, 0), 1))
+	default:
+		if rng.Float64() < 1/(1+math.Exp(-float64(theta[0]))) {
+			return 1
+		}
+		return 0
+	}
 }

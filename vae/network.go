@@ -13,7 +13,7 @@ type network interface {
 	noise(rows int) [][]int
 	// infer builds the pass of q for x (B, C, H, W) with k samples per
 	// image from eps (shapes noise(B·k), row b·k + j for sample j of image
-	// b). It returns the decoder output for every sample (B·k, P·C, H, W),
+	// b). It returns the decoder output for every sample (B·k, decoderMaps, H, W),
 	//
 	//	log p(z) − log q(z|x)   per sample (B·k),
 	//
@@ -41,6 +41,16 @@ func outMaps(likelihood string) int {
 		return 1
 	}
 	return 2
+}
+
+// decoderMaps is the number of maps a decoder outputs: the likelihood's
+// parameters, P per image channel, or with an autoregressive reconstruction
+// the ARWidth features it is conditioned on.
+func decoderMaps(cfg Config) int {
+	if cfg.AR > 0 {
+		return cfg.ARWidth
+	}
+	return outMaps(cfg.Likelihood) * cfg.C
 }
 
 // reparam returns z = μ + exp(½ log σ²) ⊙ ε.

@@ -31,7 +31,8 @@ func (m *Model) buildPosterior(g *nn.Graph, batch, k int) *posterior {
 	}
 	out, logRatio, kls := m.net.infer(g, p.x, k, p.eps)
 	p.kls = kls
-	p.logLik = m.logLikelihood(g, g.RepeatRows(p.x, k), out)
+	x := g.RepeatRows(p.x, k)
+	p.logLik = m.logLikelihood(g, x, m.likelihoodParams(g, x, out))
 	p.logW = g.Add(p.logLik, logRatio)
 	return p
 }
@@ -89,16 +90,17 @@ func (m *Model) Objective(batch int) (train.Objective, error) {
 	p := m.buildPosterior(g, batch, k)
 	recon := g.Neg(g.Mean(p.logLik))
 	o := &objective{g: g, post: p, metrics: map[string]*nn.Node{"recon": recon}, cfg: m.cfg}
+	// Every per-layer term is kept as a 1-vector: gorgonia cannot take
+	// gradients through a reshaped scalar.
 	var kl, penalty *nn.Node
 	for l, kn := range p.kls {
-		kll := g.Mean(kn)
+		kll := g.Mean(g.Reshape(kn, 1, kn.Shape()[0]), 1)
 		if len(p.kls) > 1 {
-			o.metrics[fmt.Sprintf("kl/%d", l)] = kll
+			o.metrics[fmt.Sprintf("kl/%d", l)] = g.Sum(kll)
 		}
 		pen := kll
 		if λ := float32(m.cfg.FreeBits); λ > 0 {
-			// max(KL, λ) = λ + relu(KL − λ)
-			pen = g.Shift(g.Sum(g.ReLU(g.Reshape(g.Shift(kll, -λ), 1))), λ)
+			pen = g.Shift(g.ReLU(g.Shift(kll, -λ)), λ) // max(KL, λ)
 		}
 		if kl == nil {
 			kl, penalty = kll, pen
@@ -106,6 +108,7 @@ func (m *Model) Objective(batch int) (train.Objective, error) {
 			kl, penalty = g.Add(kl, kll), g.Add(penalty, pen)
 		}
 	}
+	kl = g.Sum(kl)
 	o.metrics["kl"] = kl
 	switch {
 	case k > 1:
@@ -113,9 +116,9 @@ func (m *Model) Objective(batch int) (train.Objective, error) {
 		o.loss = g.Neg(g.Mean(g.Shift(g.LogSumExp(lw, 1), -float32(math.Log(float64(k))))))
 	case m.cfg.WarmUp > 0:
 		o.beta = g.Input("beta", 1)
-		o.loss = g.Add(recon, g.Sum(g.Mul(g.Reshape(penalty, 1), o.beta)))
+		o.loss = g.Add(recon, g.Sum(g.Mul(penalty, o.beta)))
 	default:
-		o.loss = g.Add(recon, g.Scale(penalty, float32(m.cfg.Beta)))
+		o.loss = g.Add(recon, g.Sum(g.Scale(penalty, float32(m.cfg.Beta))))
 	}
 	if k == 1 && (m.cfg.Beta != 1 || m.cfg.WarmUp > 0 || m.cfg.FreeBits > 0) {
 		o.metrics["bound"] = g.Add(recon, kl)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -254,30 +255,159 @@ func TestLikelihoodsKnownAnswers(t *testing.T) {
 	}
 }
 
-func TestSampleAtTemperatureZeroIsTheMeanOfZ0(t *testing.T) {
-	m := newTestModel(t, Config{})
-	s, err := m.Sample(3, 0, rand.New(rand.NewPCG(1, 1)))
+func TestSampleAtTemperatureZeroIsDeterministic(t *testing.T) {
+	for _, cfg := range []Config{{}, {Arch: Hier, Latents: "1x4d,2x2,1x4"}} {
+		m := newTestModel(t, cfg)
+		s, err := m.Sample(3, 0, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < 3; i++ {
+			for j, v := range s.At(i) {
+				if v != s.At(0)[j] {
+					t.Fatalf("%s: samples at T=0 differ at image %d pixel %d", m.cfg.Arch, i, j)
+				}
+			}
+		}
+		s2, _ := m.Sample(3, 1, rand.New(rand.NewPCG(1, 1)))
+		if s2.Pix[0] == s2.Pix[s2.Dim()] && s2.Pix[1] == s2.Pix[s2.Dim()+1] {
+			t.Errorf("%s: samples at T=1 look identical", m.cfg.Arch)
+		}
+		for _, v := range s2.Pix {
+			if v < 0 || v > 1 {
+				t.Fatalf("%s: sample pixel %g outside [0, 1]", m.cfg.Arch, v)
+			}
+		}
+		if _, err := m.Sample(1, -1, rand.New(rand.NewPCG(1, 1))); err == nil {
+			t.Errorf("%s: negative temperature accepted", m.cfg.Arch)
+		}
+	}
+}
+
+// In the hierarchical VAE the KL of a conv layer is analytic given the
+// layers above, so per sample Σₗ KLₗ − (log q(z|x) − log p(z)) has mean 0
+// over samples; the log-densities come from the Gaussian log-pdf ops and
+// the KLs from the pairwise KL op, two independent routes.
+func TestHierKLMatchesMonteCarlo(t *testing.T) {
+	for _, prior := range []string{Learned, Standard} {
+		m := newTestModel(t, Config{Arch: Hier, Latents: "1x3d,2x2,2x4", ZChannels: 2, Prior: prior})
+		// Push q and p apart: scale up every small-gain output layer and
+		// shift q's means.
+		n := m.net.(*hierNet)
+		for _, l := range n.td {
+			for _, c := range []*nn.Conv{l.prior, l.merge2} {
+				if c == nil {
+					continue
+				}
+				for i := range c.W.Data {
+					c.W.Data[i] *= 8
+				}
+			}
+			nn.Fill(l.merge2.B.Data[:2], 0.7)
+		}
+		nn.Fill(n.topQ.B.Data[:3], -0.5)
+		const b, k = 2, 4000
+		g := nn.NewGraph()
+		p := m.buildPosterior(g, b, k)
+		var kls []*nn.Output
+		for _, kn := range p.kls {
+			kls = append(kls, g.Output(kn))
+		}
+		lwOut, llOut := g.Output(p.logW), g.Output(p.logLik)
+		prog, err := g.Compile(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), rand.New(rand.NewPCG(5, 5))); err != nil {
+			t.Fatal(err)
+		}
+		if err := prog.Run(); err != nil {
+			t.Fatal(err)
+		}
+		lw, ll := lwOut.Values(), llOut.Values()
+		var s, ss, klSum float64
+		for r := range b * k {
+			kl := float64(kls[0].Values()[r/k]) // the top layer's KL is per image
+			for _, o := range kls[1:] {
+				kl += float64(o.Values()[r])
+			}
+			d := kl + float64(lw[r]-ll[r]) // KL − (log q − log p)
+			s += d
+			ss += d * d
+			klSum += kl
+		}
+		mean := s / (b * k)
+		se := math.Sqrt((ss/(b*k) - mean*mean) / (b * k))
+		if klSum/(b*k) < 3 {
+			t.Fatalf("%s prior: KL %.3f too small for a meaningful test", prior, klSum/(b*k))
+		}
+		if math.Abs(mean) > 5*se+1e-3 {
+			t.Errorf("%s prior: Σ KL − (log q − log p) averages %.4f ± %.4f over samples, want 0", prior, mean, se)
+		}
+	}
+}
+
+// With an autoregressive reconstruction p(x|z) is still a distribution: on
+// 4×4 binary images, Σₓ p(x|z) over all 2¹⁶ images is 1 for any decoder
+// output. A mask that let a pixel see itself would break this.
+func TestARLikelihoodSumsToOne(t *testing.T) {
+	m := newTestModel(t, Config{C: 1, H: 4, W: 4, AR: 3, ARWidth: 4})
+	const n = 1 << 16
+	g := nn.NewGraph()
+	x := g.Input("x", n, 1, 4, 4)
+	f := g.Input("f", n, 4, 4, 4)
+	ll := g.Output(m.logLikelihood(g, x, m.likelihoodParams(g, x, f)))
+	prog, err := g.Compile(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 1; i < 3; i++ {
-		for j, v := range s.At(i) {
-			if v != s.At(0)[j] {
-				t.Fatalf("samples at T=0 differ at image %d pixel %d", i, j)
+	xs := g.InputData(x)
+	for i := range n {
+		for j := range 16 {
+			xs[i*16+j] = float32(i >> j & 1)
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	feat := make([]float32, 64)
+	for i := range feat {
+		feat[i] = float32(2 * rng.NormFloat64())
+	}
+	fs := g.InputData(f)
+	for i := range n {
+		copy(fs[i*64:], feat)
+	}
+	if err := prog.Run(); err != nil {
+		t.Fatal(err)
+	}
+	maxV, sum := math.Inf(-1), 0.0
+	for _, v := range ll.Values() {
+		accumulateLogSumExp(&maxV, &sum, float64(v))
+	}
+	if logZ := maxV + math.Log(sum); math.Abs(logZ) > 1e-4 {
+		t.Fatalf("log Σₓ p(x|z) = %.6f, want 0", logZ)
+	}
+}
+
+// Samples of a model with an autoregressive reconstruction are drawn
+// values: binary for Bernoulli, on the 256 levels for the logistic.
+func TestARSamplesAreDrawnValues(t *testing.T) {
+	for _, lik := range []string{Bernoulli, Logistic} {
+		m := newTestModel(t, Config{Arch: Hier, Latents: "1x4d,1x2,1x4", AR: 2, ARWidth: 2, Likelihood: lik})
+		s, err := m.Sample(2, 1, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		levels := map[string]float64{Bernoulli: 1, Logistic: 255}[lik]
+		distinct := map[float32]bool{}
+		for _, v := range s.Pix {
+			if q := float64(v) * levels; math.Abs(q-math.Round(q)) > 1e-4 || v < 0 || v > 1 {
+				t.Fatalf("%s: sample value %g is not one of the levels", lik, v)
 			}
+			distinct[v] = true
 		}
-	}
-	s2, _ := m.Sample(3, 1, rand.New(rand.NewPCG(1, 1)))
-	if s2.Pix[0] == s2.Pix[s2.Dim()] && s2.Pix[1] == s2.Pix[s2.Dim()+1] {
-		t.Error("samples at T=1 look identical")
-	}
-	for _, v := range s2.Pix {
-		if v < 0 || v > 1 {
-			t.Fatalf("sample pixel %g outside [0, 1]", v)
+		if len(distinct) < 2 {
+			t.Errorf("%s: all %d sample values equal", lik, len(s.Pix))
 		}
-	}
-	if _, err := m.Sample(1, -1, rand.New(rand.NewPCG(1, 1))); err == nil {
-		t.Error("negative temperature accepted")
 	}
 }
 
@@ -290,7 +420,11 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Likelihood: "poisson", C: 1, H: 8, W: 8}, "likelihood"},
 		{Config{IWAE: 5, Beta: 2, C: 1, H: 8, W: 8}, "beta"},
 		{Config{C: 1, H: 10, W: 8}, "multiples of 4"},
-		{Config{Latent: -1, C: 1, H: 8, W: 8}, "latent"},
+		{Config{Arch: Conv, Latent: -1, C: 1, H: 8, W: 8}, "latent"},
+		{Config{ZChannels: -2, C: 1, H: 8, W: 8}, "zchannels"},
+		{Config{Prior: "vamp", C: 1, H: 8, W: 8}, "prior"},
+		{Config{WarmUp: -1, C: 1, H: 8, W: 8}, "warmup"},
+		{Config{Latents: "1x8d", C: 1, H: 8, W: 8}, "at least one conv layer"},
 	} {
 		if err := c.cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want one mentioning %q", c.cfg, err, c.want)
@@ -308,36 +442,72 @@ func TestFactorizedBernoulliNLL(t *testing.T) {
 	}
 }
 
-// A few dozen steps on real MNIST must lower the loss well below its start.
+// A few dozen steps on real MNIST must lower the loss well below its start,
+// for each architecture and with the autoregressive reconstruction.
 func TestTrainsOnMNIST(t *testing.T) {
 	trainSet, _, err := data.Load(data.MNIST, "")
 	if err != nil {
 		t.Skipf("MNIST not available: %v", err)
 	}
-	m, err := New(Config{Arch: Conv, C: 1, H: 28, W: 28, Width: 8, Latent: 8}, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		t.Fatal(err)
+	for _, cfg := range []Config{
+		{Arch: Conv, Width: 8, Latent: 8},
+		{Arch: Hier, Width: 8, Latents: "1x8d,2x7,2x14", ZChannels: 2},
+		{Arch: Hier, Width: 8, Latents: "1x8d,1x7,1x14", ZChannels: 2, AR: 2, ARWidth: 4},
+	} {
+		cfg.C, cfg.H, cfg.W = 1, 28, 28
+		m, err := New(cfg, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := data.NewBatcher(trainSet.Subset(2000), 32, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := &train.Trainer{
+			Config:  train.Config{Steps: 60, Batch: 32, LR: 3e-3, LogEvery: 10, SaveEvery: 60},
+			Model:   m,
+			Batches: b,
+			Prepare: data.Binary.Apply,
+			Dir:     t.TempDir(),
+		}
+		if err := tr.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := train.ReadMetrics(tr.Dir + "/metrics.jsonl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, last := recs[0].Values["loss"], recs[len(recs)-1].Values["loss"]
+		if !(last < 0.6*first) || !(last < 260) {
+			t.Errorf("%s (AR %d): loss went from %.1f to %.1f in 60 steps", cfg.Arch, cfg.AR, first, last)
+		}
 	}
-	b, err := data.NewBatcher(trainSet.Subset(2000), 32, 1)
-	if err != nil {
-		t.Fatal(err)
+}
+
+func TestParseLatents(t *testing.T) {
+	ls, err := ParseLatents("1x32d, 2x7,3x14,1x28", 28, 28)
+	want := []LatentLayer{{Dense: true, Units: 32}, {Res: 7}, {Res: 7}, {Res: 14}, {Res: 14}, {Res: 14}, {Res: 28}}
+	if err != nil || !slices.Equal(ls, want) {
+		t.Fatalf("got %v, %v; want %v", ls, err, want)
 	}
-	tr := &train.Trainer{
-		Config:  train.Config{Steps: 60, Batch: 32, LR: 3e-3, LogEvery: 10, SaveEvery: 60},
-		Model:   m,
-		Batches: b,
-		Prepare: data.Binary.Apply,
-		Dir:     t.TempDir(),
+	if ls, err := ParseLatents("1x16d,2x8", 32, 64); err != nil || len(ls) != 3 {
+		t.Errorf("32x64 images, height 8 (maps 8x16): %v, %v", ls, err)
 	}
-	if err := tr.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := train.ReadMetrics(tr.Dir + "/metrics.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, last := recs[0].Values["loss"], recs[len(recs)-1].Values["loss"]
-	if !(last < 0.6*first) || !(last < 260) {
-		t.Fatalf("loss went from %.1f to %.1f in 60 steps", first, last)
+	for spec, why := range map[string]string{
+		"":                "want NxR",
+		"5x7":             "first group must be one dense layer",
+		"2x32d,5x7":       "first group must be one dense layer",
+		"1x32d,2x7d":      "only the top layer may be dense",
+		"1x32d,2x6":       "power of two",
+		"1x32d,2x56":      "power of two",
+		"1x32d,2x14,2x7":  "must not decrease",
+		"1x32d,0x7":       "want NxR",
+		"1x32d,2xseven":   "positive number",
+		"1x32d,2x7,x14":   "want NxR",
+		"1x32d,2x7,3x-14": "positive number",
+	} {
+		if _, err := ParseLatents(spec, 28, 28); err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("%q: error %v, want one saying %q", spec, err, why)
+		}
 	}
 }

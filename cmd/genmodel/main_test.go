@@ -40,6 +40,15 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"train", "vae", "--pixels", "continuous"}, 2, "do not fit the bernoulli likelihood"},
 		{[]string{"train", "vae", "--activation", "tanh"}, 2, `unknown activation "tanh"`},
 		{[]string{"train", "vae", "--dataset", "cifar"}, 2, `unknown dataset "cifar"`},
+		{[]string{"train", "vae", "--arch", "mlp"}, 2, `unknown --arch "mlp"`},
+		{[]string{"train", "vae", "--arch", "conv", "--latents", "1x8d,2x7"}, 2, "--latents applies to --arch hier"},
+		{[]string{"train", "vae", "--latent", "8"}, 2, "--latent applies to --arch conv"},
+		{[]string{"train", "vae", "--latents", "2x7"}, 2, "the first group must be one dense layer"},
+		{[]string{"train", "vae", "--latents", "1x8d,2x5"}, 2, "divided by a power of two"},
+		{[]string{"train", "vae", "--prior", "vamp"}, 2, `unknown prior "vamp"`},
+		{[]string{"train", "vae", "--free-bits", "-1"}, 2, "free bits must be ≥ 0"},
+		{[]string{"train", "vae", "--iwae", "4", "--warmup", "100"}, 2, "no meaning with the IWAE bound"},
+		{[]string{"train", "vae", "--ar", "1"}, 2, "ar must be 0 (off) or ≥ 2"},
 		{[]string{"train", "vae", "--dataset", "idx", "--data-dir", "/nonexistent/dir"}, 1, "/nonexistent/dir"},
 		{[]string{"train", "--resume", "/nonexistent/run"}, 1, "/nonexistent/run"},
 		{[]string{"sample"}, 2, "--run DIR is required"},
@@ -92,7 +101,7 @@ func TestParseIntersperses(t *testing.T) {
 func smallRun(t *testing.T, dir string, extra ...string) {
 	t.Helper()
 	args := append([]string{"train", "--mollify", "--steps", "8", "--batch", "8", "--save-every", "4",
-		"--log-every", "2", "--width", "4", "--latent", "4", "--out", dir, "--quiet", "vae"}, extra...)
+		"--log-every", "2", "--width", "4", "--latents", "1x4d,1x7,1x14", "--zchannels", "2", "--out", dir, "--quiet", "vae"}, extra...)
 	if code, _, stderr := genmodel(args...); code != 0 {
 		t.Fatalf("train failed (%d): %s", code, stderr)
 	}
@@ -190,13 +199,16 @@ func TestTrainSampleEvalAndResume(t *testing.T) {
 // evaluates end to end to finite numbers.
 func TestTrainVariants(t *testing.T) {
 	for _, flags := range [][]string{
-		{"--likelihood", "gaussian", "--mollify-kind", "blur"},
-		{"--likelihood", "logistic", "--mollify-schedule", "cosine"},
-		{"--pixels", "static-binary", "--iwae", "3", "--optimizer", "adamax"},
-		{"--beta", "0.5", "--mollify-schedule", "linear", "--mollify-frac", "1", "--activation", "relu"},
+		{"--likelihood", "gaussian", "--mollify-kind", "blur", "--zchannels", "1"},
+		{"--likelihood", "logistic", "--mollify-schedule", "cosine", "--arch", "conv", "--latent", "2"},
+		{"--pixels", "static-binary", "--iwae", "3", "--optimizer", "adamax", "--latents", "1x2d,1x7,1x14"},
+		{"--beta", "0.5", "--mollify-schedule", "linear", "--mollify-frac", "1", "--activation", "relu", "--latents", "1x2d,1x7,1x14"},
+		{"--warmup", "2", "--free-bits", "0.1", "--prior", "standard", "--latents", "1x2d,1x7,2x14,1x28", "--zchannels", "1"},
+		{"--ar", "2", "--ar-width", "2", "--latents", "1x2d,1x7,1x14", "--zchannels", "1"},
+		{"--ar", "3", "--ar-width", "2", "--arch", "conv", "--latent", "2", "--likelihood", "logistic"},
 	} {
 		dir := filepath.Join(t.TempDir(), "run")
-		args := append([]string{"train", "vae", "--steps", "3", "--batch", "4", "--width", "2", "--latent", "2", "--out", dir, "--quiet"}, flags...)
+		args := append([]string{"train", "vae", "--steps", "3", "--batch", "4", "--width", "2", "--out", dir, "--quiet"}, flags...)
 		if code, _, stderr := genmodel(args...); code != 0 {
 			t.Errorf("%q: exit %d: %s", flags, code, stderr)
 			continue

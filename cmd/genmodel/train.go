@@ -23,8 +23,8 @@ import (
 
 const trainAbout = `Trains a model and leaves a run folder (config.json, metrics.jsonl,
 checkpoints/, loss.png, samples.png). Flags may come before or after the
-model name. With no flags: the conv VAE on dynamically binarized MNIST for a
-budget of a few minutes on 2 cores. Ctrl-C saves a checkpoint before exiting;
+model name. With no flags: the hierarchical VAE on dynamically binarized
+MNIST for a short budget on 2 cores (--arch conv: the single-latent VAE). Ctrl-C saves a checkpoint before exiting;
 --resume DIR continues a run exactly where its last checkpoint left it.`
 
 // resumable lists the flags that may be given with --resume; everything
@@ -60,11 +60,19 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&rc.Train.SaveEvery, "save-every", 500, "steps between checkpoints")
 	fs.IntVar(&rc.Train.LogEvery, "log-every", 10, "steps between metrics.jsonl lines")
 	fs.Uint64Var(&rc.Train.Seed, "seed", 1, "random seed: same seed and flags, same numbers")
-	fs.IntVar(&rc.VAE.Latent, "latent", 32, "latent dimensions")
-	fs.IntVar(&rc.VAE.Width, "width", 32, "channels of the first conv layer")
+	fs.StringVar(&rc.VAE.Arch, "arch", vae.Hier, "VAE architecture: hier (hierarchical, many latent layers) or conv (one latent vector)")
+	fs.StringVar(&rc.VAE.Latents, "latents", "", "hier: latent layers, top first: NxUd dense, NxR conv maps of height R (default \"1x32d,5x<H/4>,5x<H/2>\", e.g. 1x32d,5x7,5x14 on MNIST)")
+	fs.IntVar(&rc.VAE.ZChannels, "zchannels", 4, "hier: channels of each conv latent layer")
+	fs.StringVar(&rc.VAE.Prior, "prior", vae.Learned, "hier: prior of the conv latent layers, learned (from the top-down state) or standard (N(0,I))")
+	fs.IntVar(&rc.VAE.Latent, "latent", 32, "conv: latent dimensions")
+	fs.IntVar(&rc.VAE.Width, "width", 32, "channels of the conv layers (conv: of the first)")
 	fs.StringVar(&rc.VAE.Activation, "activation", "elu", "hidden units: elu or relu")
 	fs.StringVar(&rc.VAE.Likelihood, "likelihood", vae.Bernoulli, "decoder likelihood: bernoulli, logistic or gaussian")
 	fs.Float64Var(&rc.VAE.Beta, "beta", 1, "β, the KL weight (β-VAE)")
+	fs.IntVar(&rc.VAE.AR, "ar", 0, "autoregressive reconstruction: masked conv layers (PixelCNN type A then B) over the pixels, conditioned on the decoder (0: off, else ≥ 2)")
+	fs.IntVar(&rc.VAE.ARWidth, "ar-width", 0, "channels of the autoregressive layers and of the decoder features they read (default 32 with --ar)")
+	fs.IntVar(&rc.VAE.WarmUp, "warmup", 0, "steps over which the KL weight rises linearly from 0 to β (0: none)")
+	fs.Float64Var(&rc.VAE.FreeBits, "free-bits", 0, "free bits: nats per latent layer below which its KL costs nothing (0: off)")
 	fs.IntVar(&rc.VAE.IWAE, "iwae", 1, "train on the importance-weighted bound with K samples (1: ELBO)")
 	fs.StringVar(&out, "out", "", "run folder (default runs/<model>-<dataset>-<time>)")
 	fs.StringVar(&resume, "resume", "", "continue the run in this folder from its latest checkpoint")
@@ -129,6 +137,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usagef("unknown dataset %q (known: %s)", rc.Dataset, strings.Join(data.Datasets(), ", "))
 		}
 		if err := resolveMollify(&rc, mollOn, molKind, molSched, set); err != nil {
+			return err
+		}
+		if err := resolveArch(&rc.VAE, set); err != nil {
 			return err
 		}
 		if pixels == "" {
@@ -206,6 +217,37 @@ func resolveMollify(rc *runConfig, on bool, kind, sched string, set map[string]b
 	return nil
 }
 
+// archFlags lists the flags that only one VAE architecture reads.
+var archFlags = map[string][]string{
+	vae.Hier: {"latents", "zchannels", "prior"},
+	vae.Conv: {"latent"},
+}
+
+// resolveArch rejects flags of the other architecture and clears the
+// defaults the chosen one does not use, so that config.json holds only
+// settings that mean something.
+func resolveArch(c *vae.Config, set map[string]bool) error {
+	for arch, names := range archFlags {
+		if arch == c.Arch {
+			continue
+		}
+		for _, name := range names {
+			if set[name] {
+				return usagef("--%s applies to --arch %s, not %s", name, arch, c.Arch)
+			}
+		}
+	}
+	switch c.Arch {
+	case vae.Hier:
+		c.Latent = 0
+	case vae.Conv:
+		c.Latents, c.ZChannels, c.Prior = "", 0, ""
+	default:
+		return usagef("unknown --arch %q (known: %s, %s)", c.Arch, vae.Hier, vae.Conv)
+	}
+	return nil
+}
+
 // newTrainer loads the data and builds the model and trainer of rc, filling
 // in the image shape of the data set.
 func newTrainer(rc *runConfig, dir string) (*train.Trainer, error) {
@@ -218,6 +260,7 @@ func newTrainer(rc *runConfig, dir string) (*train.Trainer, error) {
 	if err := rc.VAE.Validate(); err != nil {
 		return nil, usageError{err}
 	}
+	rc.VAE = rc.VAE.WithDefaults()
 	rng := rand.New(rand.NewPCG(rc.Train.Seed, 0))
 	model, err := rc.newModel(rng)
 	if err != nil {
