@@ -222,8 +222,11 @@ func TestSamplingIsSequential(t *testing.T) {
 		defer s.Close()
 		calls := 0
 		draw := bernoulliDraw(u)
-		x, err := s.Sample(f, func(b int, theta []float32) float32 {
-			v := (b*c+calls/rows%c)*hw + calls/(rows*c)
+		x, err := s.Sample(f, func(b, ci, i int, theta []float32) float32 {
+			v := (b*c+ci)*hw + i
+			if want := (b*c+calls/rows%c)*hw + calls/(rows*c); v != want {
+				t.Fatalf("draw %d is for value %d, want %d (raster order, channels within a pixel, images innermost)", calls, v, want)
+			}
 			calls++
 			return draw(v, theta[0])
 		})

@@ -43,9 +43,11 @@ func (s *Sampler) Close() error { return s.prog.Close() }
 // value at a time in raster order of the pixels and, within a pixel, in
 // order of the channels: before drawing x[b, c, i] the Net is run on the
 // images drawn so far (later values still zero, which the masks ignore)
-// and draw(b, θ) is called with that value's Params parameters θ. It
+// and draw(b, c, i, θ) is called with that value's Params parameters θ
+// (image b, channel c, pixel i). draw may return a known value instead of
+// a drawn one: the later values are then conditioned on it. It
 // returns the images (rows, C, H, W). H·W·C passes of the Net are made.
-func (s *Sampler) Sample(f []float32, draw func(b int, theta []float32) float32) ([]float32, error) {
+func (s *Sampler) Sample(f []float32, draw func(b, c, i int, theta []float32) float32) ([]float32, error) {
 	if err := s.g.Set(s.f, f); err != nil {
 		return nil, err
 	}
@@ -63,7 +65,7 @@ func (s *Sampler) Sample(f []float32, draw func(b int, theta []float32) float32)
 				for j := range p {
 					theta[j] = out[((b*p+j)*s.c+c)*hw+i]
 				}
-				x[(b*s.c+c)*hw+i] = draw(b, theta)
+				x[(b*s.c+c)*hw+i] = draw(b, c, i, theta)
 			}
 		}
 	}

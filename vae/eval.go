@@ -181,7 +181,7 @@ func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images,
 		}
 		m.arDraws[n] = ar
 	}
-	pix, err := ar.Sample(s.out.Values(), func(_ int, theta []float32) float32 { return m.drawPixel(theta, rng) })
+	pix, err := ar.Sample(s.out.Values(), func(_, _, _ int, theta []float32) float32 { return m.drawPixel(theta, rng) })
 	if err != nil {
 		return data.Images{}, err
 	}

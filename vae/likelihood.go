@@ -29,9 +29,8 @@ func (m *Model) logLikelihood(g *nn.Graph, x, out *nn.Node) *nn.Node {
 	}
 }
 
-// meanImage turns decoder outputs (n, P·C, H, W) into images in [0, 1]: the
-// Bernoulli means sigmoid(ℓ), or the clipped mode of the logistic (whose
-// location μ is in the [−1, 1] space: x = (μ + 1)/2) or of the Gaussian.
+// meanImage turns decoder outputs (n, P·C, H, W) into images in [0, 1]
+// (see pixelMean).
 func (m *Model) meanImage(out []float32, n int) []float32 {
 	d := m.Dim()
 	img := make([]float32, n*d)
@@ -40,17 +39,25 @@ func (m *Model) meanImage(out []float32, n int) []float32 {
 		src := out[i*p*d : i*p*d+d] // the first C maps of image i
 		dst := img[i*d : (i+1)*d]
 		for j, v := range src {
-			switch m.cfg.Likelihood {
-			case Bernoulli:
-				dst[j] = float32(1 / (1 + math.Exp(-float64(v))))
-			case Logistic:
-				dst[j] = min(max((v+1)/2, 0), 1)
-			default:
-				dst[j] = min(max(v, 0), 1)
-			}
+			dst[j] = m.pixelMean(v)
 		}
 	}
 	return img
+}
+
+// pixelMean is the value in [0, 1] that a likelihood with first parameter
+// θ₀ predicts: the Bernoulli mean sigmoid(ℓ), or the clipped mode of the
+// logistic (whose location μ is in the [−1, 1] space: x = (μ + 1)/2) or of
+// the Gaussian.
+func (m *Model) pixelMean(theta0 float32) float32 {
+	switch m.cfg.Likelihood {
+	case Bernoulli:
+		return float32(1 / (1 + math.Exp(-float64(theta0))))
+	case Logistic:
+		return min(max((theta0+1)/2, 0), 1)
+	default:
+		return min(max(theta0, 0), 1)
+	}
 }
 
 // drawPixel draws one pixel value in [0, 1] from the likelihood with

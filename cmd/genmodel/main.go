@@ -4,6 +4,7 @@
 //	genmodel train vae [--mollify] [flags]    train a model, leaving a run folder
 //	genmodel sample --run DIR [flags]         draw samples into a PNG grid
 //	genmodel eval --run DIR [--iw K] [--json] test NLL by importance sampling
+//	genmodel impute --run DIR --mask KIND     fill in occluded test images
 //	genmodel bench [--compare FILE]          time a training step, a forward pass, GEMM
 //	genmodel help [command]
 package main
@@ -32,6 +33,7 @@ func init() {
 		{"train", "<model> [flags]", "train a model (vae) and leave a run folder", runTrain},
 		{"sample", "--run DIR [flags]", "draw samples from a trained run into a PNG grid", runSample},
 		{"eval", "--run DIR [flags]", "estimate the test negative log-likelihood", runEval},
+		{"impute", "--run DIR --mask KIND [flags]", "fill in occluded test images; gallery and missing-pixel NLL", runImpute},
 		{"bench", "[flags]", "time a training step and GEMM on this machine", runBench},
 		{"help", "[command]", "show help for genmodel or a command", runHelp},
 	}

@@ -55,6 +55,9 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"sample", "--run", "/nonexistent/run"}, 1, "/nonexistent/run"},
 		{[]string{"eval", "--run", "/nonexistent/run"}, 1, "/nonexistent/run"},
 		{[]string{"eval", "--run", "x", "--iw", "0"}, 2, "--iw must be ≥ 1"},
+		{[]string{"impute", "--run", "x", "--mask", "stripes"}, 2, `unknown --mask "stripes"`},
+		{[]string{"impute", "--run", "x", "--iters", "0"}, 2, "--iters must be ≥ 1"},
+		{[]string{"impute", "--run", "/nonexistent/run"}, 1, "/nonexistent/run"},
 		{[]string{"help", "nope"}, 2, `unknown command "nope"`},
 	} {
 		code, stdout, stderr := genmodel(c.args...)
@@ -192,6 +195,29 @@ func TestTrainSampleEvalAndResume(t *testing.T) {
 	if res.Images != 20 || res.IW != 5 || res.Step != 8 || math.IsNaN(res.NLL) || math.IsInf(res.NLL, 0) ||
 		res.NLL <= 0 || math.Abs(res.BitsPerDim-res.NLL/(784*math.Ln2)) > 1e-9 || !(res.Baseline > 100) {
 		t.Fatalf("eval result %+v", res)
+	}
+
+	gallery := filepath.Join(root, "imp.png")
+	code, stdout, stderr = genmodel("impute", "--run", a, "--mask", "center", "--n", "5", "--chains", "2", "--iters", "3", "--eval", "12", "--json", "--out", gallery)
+	if code != 0 {
+		t.Fatalf("impute: %s", stderr)
+	}
+	var imp imputeResult
+	if err := json.Unmarshal([]byte(stdout), &imp); err != nil {
+		t.Fatalf("impute --json printed %q: %v", stdout, err)
+	}
+	// The centre square of 28×28 images is 14×14 pixels.
+	if imp.Images != 12 || imp.Missing != 196 || !(imp.NLL > 0) || !(imp.BaselineNLL > 0) || !(imp.MSE > 0 && imp.MSE < 1) || imp.Gallery != gallery {
+		t.Fatalf("impute result %+v", imp)
+	}
+	f, err = os.Open(gallery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err = png.Decode(f)
+	f.Close()
+	if err != nil || img.Bounds().Dx() != 5*30+2 || img.Bounds().Dy() != 4*30+2 {
+		t.Fatalf("imputation gallery: %v, %v; want 152x122 (5 columns; original, occluded, 2 chains)", err, img.Bounds())
 	}
 }
 
