@@ -215,6 +215,16 @@ func (g *Graph) BernoulliLogLik(logits, x *Node) *Node {
 	return g.wrap("bernoulli-loglik", n, err)
 }
 
+// WeightedBernoulliLogLik returns Σᵢ wᵢ(xᵢℓᵢ − softplus(ℓᵢ)) per example (B)
+// for logits, targets and weights of shape (B, ...).
+func (g *Graph) WeightedBernoulliLogLik(logits, x, w *Node) *Node {
+	if !g.ok("weighted-bernoulli-loglik", logits, x, w) {
+		return nil
+	}
+	n, err := WeightedBernoulliLogLik(logits, x, w)
+	return g.wrap("weighted-bernoulli-loglik", n, err)
+}
+
 // GaussianKLPair returns KL(N(μq, diag e^vq) ‖ N(μp, diag e^vp)) per example
 // (B) for inputs of shape (B, ...).
 func (g *Graph) GaussianKLPair(muQ, logVarQ, muP, logVarP *Node) *Node {

@@ -26,6 +26,17 @@ func BernoulliLogLik(logits, x *gorgonia.Node) (*gorgonia.Node, error) {
 	return applyPerExample(bernoulliLogLik, logits, x)
 }
 
+// WeightedBernoulliLogLik returns, per example b,
+//
+//	Σᵢ wᵢ (xᵢ ℓᵢ − softplus(ℓᵢ))
+//
+// for logits ℓ, targets x and weights w of one shape (B, ...): with w a 0/1
+// mask, the log-likelihood of the selected values only. The gradient is
+// ∂/∂ℓᵢ = g_b wᵢ (xᵢ − σ(ℓᵢ)); x and w get none.
+func WeightedBernoulliLogLik(logits, x, w *gorgonia.Node) (*gorgonia.Node, error) {
+	return applyPerExample(weightedBernoulliLogLik, logits, x, w)
+}
+
 // GaussianKL returns, per example b, the KL divergence of N(μ, diag e^v)
 // from N(0, I):
 //
@@ -64,10 +75,11 @@ func GaussianLogPdf(z, mu, logVar *gorgonia.Node) (*gorgonia.Node, error) {
 type perExample string
 
 const (
-	bernoulliLogLik perExample = "BernoulliLogLik" // (ℓ, x)
-	gaussianKL      perExample = "GaussianKL"      // (μ, v)
-	gaussianKLPair  perExample = "GaussianKLPair"  // (μq, vq, μp, vp)
-	gaussianLogPdf  perExample = "GaussianLogPdf"  // (z, μ, v)
+	bernoulliLogLik         perExample = "BernoulliLogLik"         // (ℓ, x)
+	weightedBernoulliLogLik perExample = "WeightedBernoulliLogLik" // (ℓ, x, w)
+	gaussianKL              perExample = "GaussianKL"              // (μ, v)
+	gaussianKLPair          perExample = "GaussianKLPair"          // (μq, vq, μp, vp)
+	gaussianLogPdf          perExample = "GaussianLogPdf"          // (z, μ, v)
 )
 
 // arity is the number of inputs of the term.
@@ -75,7 +87,7 @@ func (k perExample) arity() int {
 	switch k {
 	case gaussianKLPair:
 		return 4
-	case gaussianLogPdf:
+	case gaussianLogPdf, weightedBernoulliLogLik:
 		return 3
 	}
 	return 2
@@ -88,6 +100,8 @@ func (k perExample) term(u *[4]float64) float64 {
 	switch k {
 	case bernoulliLogLik:
 		return u[1]*u[0] - softplus(u[0])
+	case weightedBernoulliLogLik:
+		return u[2] * (u[1]*u[0] - softplus(u[0]))
 	case gaussianKL:
 		return 0.5 * (u[0]*u[0] + math.Exp(u[1]) - u[1] - 1)
 	case gaussianKLPair:
@@ -104,6 +118,8 @@ func (k perExample) partial(wrt int, u *[4]float64) float64 {
 	switch k {
 	case bernoulliLogLik:
 		return u[1] - sigmoid(u[0])
+	case weightedBernoulliLogLik:
+		return u[2] * (u[1] - sigmoid(u[0]))
 	case gaussianKL:
 		if wrt == 0 {
 			return u[0]
@@ -133,8 +149,10 @@ func (k perExample) partial(wrt int, u *[4]float64) float64 {
 }
 
 // differentiable reports whether input i gets a gradient: every input but
-// the Bernoulli targets.
-func (k perExample) differentiable(i int) bool { return k != bernoulliLogLik || i == 0 }
+// the Bernoulli targets and weights.
+func (k perExample) differentiable(i int) bool {
+	return (k != bernoulliLogLik && k != weightedBernoulliLogLik) || i == 0
+}
 
 func applyPerExample(kind perExample, ns ...*gorgonia.Node) (*gorgonia.Node, error) {
 	names, dims := make([]string, len(ns)), make([]int, len(ns))

@@ -32,6 +32,26 @@ func TestBernoulliLogLik(t *testing.T) {
 	opsCheck(t, f, want, tensor.Shape{3}, 1e-6, []int{0}, logits, x)
 }
 
+func TestWeightedBernoulliLogLik(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 2))
+	logits := opsRand(rng, -6, 6, 3, 2, 4)
+	x, w := opsRand(rng, 0, 1, 3, 2, 4), opsRand(rng, 0, 1, 3, 2, 4)
+	for i := range opsData(x) {
+		opsData(x)[i] = math.Round(opsData(x)[i])
+		if i%4 != 0 { // mostly a 0/1 mask, some real weights
+			opsData(w)[i] = math.Round(opsData(w)[i])
+		}
+	}
+	want := make([]float64, 3)
+	for i, l := range opsData(logits) {
+		p := 1 / (1 + math.Exp(-l))
+		xi := opsData(x)[i]
+		want[i/8] += opsData(w)[i] * (xi*math.Log(p) + (1-xi)*math.Log1p(-p))
+	}
+	f := func(n []*gorgonia.Node) (*gorgonia.Node, error) { return nn.WeightedBernoulliLogLik(n[0], n[1], n[2]) }
+	opsCheck(t, f, want, tensor.Shape{3}, 1e-6, []int{0}, logits, x, w)
+}
+
 func TestGaussianKLPair(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 3))
 	muQ, lvQ := opsRand(rng, -2, 2, 3, 2, 2, 2), opsRand(rng, -3, 2, 3, 2, 2, 2)

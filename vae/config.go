@@ -2,10 +2,12 @@ package vae
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/genmodel/genmodel/autoregressive"
+	"github.com/genmodel/genmodel/data"
 )
 
 // Likelihoods of the decoder p(x|z).
@@ -49,6 +51,7 @@ type Config struct {
 	IWAE       int     `json:"iwae"`                // K > 1: train on the IWAE bound with K samples; default 1 (ELBO)
 	AR         int     `json:"ar,omitempty"`        // masked conv layers of an autoregressive reconstruction p(x|z) (see package autoregressive); default 0 (none: pixels independent given z)
 	ARWidth    int     `json:"ar_width,omitempty"`  // with AR: channels of its layers and of the decoder features it reads; default 32
+	Impute     string  `json:"impute,omitempty"`    // trained to impute: the occlusion of its training masks (data.Occlusions, or "all": one at random per image); default "" (a plain VAE)
 	WarmUp     int     `json:"warmup,omitempty"`    // steps over which the KL weight rises linearly from 0 to β; default 0 (none)
 	FreeBits   float64 `json:"free_bits,omitempty"` // nats per latent layer (batch mean) below which its KL costs nothing; default 0 (off)
 	// Image shape (channels, height, width): H and W must be multiples of 4.
@@ -125,6 +128,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("vae: zchannels must be ≥ 1, got %d", c.ZChannels)
 	case c.Arch == Hier && c.Prior != Learned && c.Prior != Standard:
 		return fmt.Errorf("vae: unknown prior %q (known: learned, standard)", c.Prior)
+	case c.Impute != "" && c.Impute != AllOcclusions && !slices.Contains(data.Occlusions(), c.Impute):
+		return fmt.Errorf("vae: unknown impute occlusion %q (known: %s, %s)", c.Impute, strings.Join(data.Occlusions(), ", "), AllOcclusions)
 	case c.AR < 0 || c.AR == 1:
 		return fmt.Errorf("vae: ar must be 0 (off) or ≥ 2 masked layers, got %d", c.AR)
 	case c.C < 1 || c.H < 4 || c.W < 4:
@@ -143,6 +148,19 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// AllOcclusions, as Config.Impute, trains on every occlusion kind, one
+// drawn at random per image.
+const AllOcclusions = "all"
+
+// encoderChannels is the number of channels the encoder reads: the image,
+// or for a model trained to impute the observed values x ⊙ m and the mask m.
+func (c Config) encoderChannels() int {
+	if c.Impute != "" {
+		return 2 * c.C
+	}
+	return c.C
 }
 
 // arConfig is the autoregressive reconstruction of an AR configuration.

@@ -26,7 +26,7 @@ func newConvNet(cfg Config, ps *nn.Params, rng *rand.Rand) *convNet {
 	flat := 2 * w * (cfg.H / 4) * (cfg.W / 4)
 	n := &convNet{
 		cfg:    cfg,
-		enc1:   nn.NewConv(ps, "enc.conv1", cfg.C, w, 3, 2, 1, nn.GainReLU, rng),
+		enc1:   nn.NewConv(ps, "enc.conv1", cfg.encoderChannels(), w, 3, 2, 1, nn.GainReLU, rng),
 		enc2:   nn.NewConv(ps, "enc.conv2", w, 2*w, 3, 2, 1, nn.GainReLU, rng),
 		encOut: nn.NewDense(ps, "enc.out", flat, 2*l, nn.GainLinear, rng),
 		decIn:  nn.NewDense(ps, "dec.in", l, flat, nn.GainReLU, rng),

@@ -46,7 +46,10 @@ func (m *Model) logWeights(b, k int) (*logWeightGraph, error) {
 // an upper bound on the NLL in expectation that tightens as K grows (Burda
 // et al. 2016). The samples are drawn in chunks and the log-mean-exp is
 // accumulated in float64, so K may be large (thousands) in fixed memory.
-// done, when not nil, is called with the number of images finished.
+// done, when not nil, is called with the number of images finished. For a
+// model trained to impute, every image gets an observation mask of the
+// model's training occlusion, drawn from rng, and the estimate is of
+// −log p(x_miss) with the proposal q(z | x_obs) (see posterior).
 func (m *Model) NLL(xs data.Images, k int, rng *rand.Rand, done func(int)) ([]float64, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("vae: importance samples must be ≥ 1, got %d", k)
@@ -67,13 +70,17 @@ func (m *Model) NLL(xs data.Images, k int, rng *rand.Rand, done func(int)) ([]fl
 			copy(batch.At(i), xs.At(start+min(i, n-1))) // pad the last batch with copies
 			maxW[i], sumW[i] = math.Inf(-1), 0
 		}
+		mask, err := m.occlude(b, rng) // one mask per image for all K samples
+		if err != nil {
+			return nil, err
+		}
 		for drawn := 0; drawn < k; drawn += chunk {
 			kc := min(chunk, k-drawn)
 			lg, err := m.logWeights(b, kc)
 			if err != nil {
 				return nil, err
 			}
-			if err := lg.post.feed(lg.g, batch, rng); err != nil {
+			if err := lg.post.feed(lg.g, batch, mask, rng); err != nil {
 				return nil, err
 			}
 			if err := lg.prog.Run(); err != nil {

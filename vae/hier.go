@@ -76,7 +76,7 @@ func newHierNet(cfg Config, ps *nn.Params, rng *rand.Rand) (*hierNet, error) {
 	conv := func(name string, in, out, k, stride int, gain float64) *nn.Conv {
 		return nn.NewConv(ps, name, in, out, k, stride, k/2, gain, rng)
 	}
-	n.stem = conv("bu.stem", cfg.C, w, 3, 1, nn.GainReLU)
+	n.stem = conv("bu.stem", cfg.encoderChannels(), w, 3, 1, nn.GainReLU)
 	for _, r := range n.maps[:len(n.maps)-1] {
 		n.downs[r] = conv(fmt.Sprintf("bu.down%d", r), w, w, 3, 2, nn.GainReLU)
 	}

@@ -27,16 +27,20 @@ type Imputation struct {
 // imputeRows bounds the images of one pass.
 const imputeRows = 64
 
-// Impute fills in the values of x where mask is 0 by iterative inference
-// (Rezende et al. 2014, §5.3), which any trained VAE can do: missing values
-// start at ½, then for t = 1 … T
+// Impute fills in the values of x where mask is 0 (1: observed). A model
+// trained to impute (Config.Impute) draws z ~ q(z | x_obs, m) from its
+// encoder, which reads the observed values and the mask, and x̂ ~ p(x|z),
+// iters independent times; the predictive mean averages all of them. Any
+// other VAE imputes by iterative inference (Rezende et al. 2014, §5.3):
+// missing values start at ½, then for t = 1 … iters
 //
 //	z ~ q(z | x̃ᵗ⁻¹),   x̂ ~ p(x | z),   x̃ᵗ = m ⊙ x + (1 − m) ⊙ x̂,
 //
 // a Markov chain whose missing values approach draws from p(x_miss | x_obs)
-// when q is close to the true posterior. With an autoregressive
-// reconstruction, x̂ is drawn pixel by pixel with the observed pixels
-// clamped, so every missing pixel is drawn given those before it.
+// when q is close to the true posterior; the predictive mean averages the
+// second half of the chain. With an autoregressive reconstruction, x̂ is
+// drawn pixel by pixel with the observed pixels clamped, so every missing
+// pixel is drawn given those before it.
 func (m *Model) Impute(x, mask data.Images, iters int, rng *rand.Rand) (Imputation, error) {
 	if iters < 1 {
 		return Imputation{}, fmt.Errorf("vae: imputation needs ≥ 1 iteration, got %d", iters)
@@ -69,14 +73,21 @@ func (m *Model) Impute(x, mask data.Images, iters int, rng *rand.Rand) (Imputati
 		for t := 1; t <= iters; t++ {
 			xin := ig.g.InputData(ig.x)
 			clear(xin)
-			copy(xin, cur) // rows past n stay empty
+			if ig.mask != nil {
+				copy(xin, obs) // the encoder masks it
+				mk := ig.g.InputData(ig.mask)
+				clear(mk)
+				copy(mk, msk)
+			} else {
+				copy(xin, cur) // rows past n stay empty
+			}
 			for _, e := range ig.eps {
 				fillNormal(ig.g.InputData(e), 1, rng)
 			}
 			if err := ig.prog.Run(); err != nil {
 				return Imputation{}, err
 			}
-			keep := t > iters/2
+			keep := ig.mask != nil || t > iters/2
 			if keep {
 				kept++
 			}
@@ -106,10 +117,11 @@ func (m *Model) Impute(x, mask data.Images, iters int, rng *rand.Rand) (Imputati
 	return res, nil
 }
 
-// imputeGraph decodes z ~ q(z|x) for a batch of images.
+// imputeGraph decodes z ~ q(z|x) for a batch of images (or q(z | x_obs, m)).
 type imputeGraph struct {
 	g    *nn.Graph
 	x    *nn.Node
+	mask *nn.Node // models trained to impute
 	eps  []*nn.Node
 	out  *nn.Output
 	prog *nn.Program
@@ -122,7 +134,10 @@ func (m *Model) newImputeGraph(rows int) (*imputeGraph, error) {
 	for i, shape := range m.net.noise(rows) {
 		ig.eps = append(ig.eps, g.Input(fmt.Sprintf("eps%d", i), shape...))
 	}
-	out, _, _ := m.net.infer(g, ig.x, 1, ig.eps)
+	if m.cfg.Impute != "" {
+		ig.mask = g.Input("mask", rows, m.cfg.C, m.cfg.H, m.cfg.W)
+	}
+	out, _, _ := m.net.infer(g, m.encoderInput(g, ig.x, ig.mask), 1, ig.eps)
 	ig.out = g.Output(out)
 	prog, err := g.Compile(nil)
 	if err != nil {

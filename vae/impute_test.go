@@ -3,6 +3,7 @@ package vae
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/genmodel/genmodel/data"
@@ -83,5 +84,61 @@ func TestMissingErrorKnownAnswer(t *testing.T) {
 	wantNLL := -math.Log(0.8) - math.Log(0.75)
 	if math.Abs(nll[0]-wantNLL) > 1e-6 || nll[1] != 0 || math.Abs(sq[0]-(0.04+0.0625)) > 1e-6 || sq[1] != 0 || miss[0] != 2 || miss[1] != 0 {
 		t.Fatalf("nll %v (want %g, 0), squared error %v (want 0.1025, 0), missing %v", nll, wantNLL, sq, miss)
+	}
+}
+
+// A model trained to impute encodes only the observed values: changing a
+// missing value of x leaves q (every KL) unchanged and changes only the
+// log-likelihood, which covers the missing values; changing an observed
+// value changes q.
+func TestImputationModelSeesOnlyObservedValues(t *testing.T) {
+	for _, arch := range []string{Conv, Hier} {
+		m := newTestModel(t, Config{Arch: arch, Latents: "1x4d,1x2,1x4", Impute: data.Center})
+		const b = 2
+		g := nn.NewGraph()
+		p := m.buildPosterior(g, b, 1)
+		var kls []*nn.Output
+		for _, k := range p.kls {
+			kls = append(kls, g.Output(k))
+		}
+		ll := g.Output(p.logLik)
+		prog, err := g.Compile(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mask, err := m.occlude(b, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := randomBinary(b, 1, 8, 8, 2)
+		run := func(x data.Images) (kl []float32, logLik float32) {
+			if err := p.feed(g, x, mask, rand.New(rand.NewPCG(3, 3))); err != nil {
+				t.Fatal(err)
+			}
+			if err := prog.Run(); err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range kls {
+				kl = append(kl, o.Values()...)
+			}
+			return kl, ll.Values()[0]
+		}
+		kl0, ll0 := run(x)
+		const missing, observed = 3*8 + 3, 0 // pixel (3,3) is in the centre square, (0,0) is not
+		if mask.Pix[missing] != 0 || mask.Pix[observed] != 1 {
+			t.Fatalf("centre mask %v", mask.Pix[:64])
+		}
+		flip := func(j int) data.Images {
+			y := x.Clone()
+			y.Pix[j] = 1 - y.Pix[j]
+			return y
+		}
+		kl1, ll1 := run(flip(missing))
+		if !slices.Equal(kl0, kl1) || ll1 == ll0 {
+			t.Errorf("%s: a missing value changed q (%v → %v) or not the likelihood (%g → %g)", arch, kl0, kl1, ll0, ll1)
+		}
+		if kl2, _ := run(flip(observed)); slices.Equal(kl0, kl2) {
+			t.Errorf("%s: an observed value did not change q", arch)
+		}
 	}
 }

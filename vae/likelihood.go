@@ -8,23 +8,36 @@ import (
 )
 
 // logLikelihood returns log p(x|z) summed over pixels, one value per example
-// (B), for targets x (B, C, H, W) and decoder output out (B, P·C, H, W):
+// (B), for targets x (B, C, H, W) and likelihood parameters out
+// (B, P·C, H, W):
 //
 //	Bernoulli: Σᵢ xᵢℓᵢ − softplus(ℓᵢ)                    (ℓ the logits)
 //	Logistic:  Σᵢ log P(bin of xᵢ | μᵢ, exp(sᵢ))          (256 bins, μ in [−1, 1] space)
 //	Gaussian:  Σᵢ −½(log 2π + vᵢ + (xᵢ − mᵢ)² e^(−vᵢ))    (v the log-variance)
-func (m *Model) logLikelihood(g *nn.Graph, x, out *nn.Node) *nn.Node {
+//
+// With weights w (B, C, H, W), not nil, each term i is multiplied by wᵢ: a
+// 0/1 w selects the values the sum covers.
+func (m *Model) logLikelihood(g *nn.Graph, x, out, w *nn.Node) *nn.Node {
 	c := m.cfg.C
+	weigh := func(terms *nn.Node) *nn.Node {
+		if w == nil {
+			return terms
+		}
+		return g.Mul(terms, w)
+	}
 	switch m.cfg.Likelihood {
 	case Logistic:
 		loc, logScale := g.Channels(out, 0, c), g.Channels(out, c, 2*c)
-		return g.SumPerExample(g.DiscretizedLogistic(x, loc, logScale, 256))
+		return g.SumPerExample(weigh(g.DiscretizedLogistic(x, loc, logScale, 256)))
 	case Gaussian:
 		mean, logVar := g.Channels(out, 0, c), g.Channels(out, c, 2*c)
 		diff := g.Sub(x, mean)
 		quad := g.Mul(g.Square(diff), g.Exp(g.Neg(logVar)))
-		return g.Scale(g.SumPerExample(g.Shift(g.Add(logVar, quad), float32(math.Log(2*math.Pi)))), -0.5)
+		return g.Scale(g.SumPerExample(weigh(g.Shift(g.Add(logVar, quad), float32(math.Log(2*math.Pi))))), -0.5)
 	default:
+		if w != nil {
+			return g.WeightedBernoulliLogLik(out, x, w)
+		}
 		return g.BernoulliLogLik(out, x)
 	}
 }

@@ -15,9 +15,13 @@ import (
 //
 //	log w = log p(x|z) + log p(z) − log q(z|x)       (B·K, rows b·K + k)
 //
-// and the analytic KL(q‖p) of every latent layer (see network.infer).
+// and the analytic KL(q‖p) of every latent layer (see network.infer). For
+// a model trained to impute, the encoder reads (x ⊙ m, m) for an
+// observation mask m (1 observed, 0 missing) and log p(x|z) covers the
+// missing values only: log w is then a log-weight of p(x_miss) with the
+// proposal q(z | x_obs), and the bounds below bound −log p(x_miss).
 type posterior struct {
-	x            *nn.Node
+	x, mask      *nn.Node // mask: nil unless the model imputes
 	eps          []*nn.Node
 	logLik, logW *nn.Node // B·K
 	kls          []*nn.Node
@@ -26,29 +30,73 @@ type posterior struct {
 func (m *Model) buildPosterior(g *nn.Graph, batch, k int) *posterior {
 	c := m.cfg
 	p := &posterior{x: g.Input("x", batch, c.C, c.H, c.W)}
+	if c.Impute != "" {
+		p.mask = g.Input("mask", batch, c.C, c.H, c.W)
+	}
 	for i, shape := range m.net.noise(batch * k) {
 		p.eps = append(p.eps, g.Input(fmt.Sprintf("eps%d", i), shape...))
 	}
-	out, logRatio, kls := m.net.infer(g, p.x, k, p.eps)
+	out, logRatio, kls := m.net.infer(g, m.encoderInput(g, p.x, p.mask), k, p.eps)
 	p.kls = kls
 	x := g.RepeatRows(p.x, k)
-	p.logLik = m.logLikelihood(g, x, m.likelihoodParams(g, x, out))
+	var missing *nn.Node
+	if p.mask != nil {
+		missing = g.Shift(g.Neg(g.RepeatRows(p.mask, k)), 1)
+	}
+	p.logLik = m.logLikelihood(g, x, m.likelihoodParams(g, x, out), missing)
 	p.logW = g.Add(p.logLik, logRatio)
 	return p
 }
 
-// feed sets x and draws all ε ~ N(0, I) from rng.
-func (p *posterior) feed(g *nn.Graph, x data.Images, rng *rand.Rand) error {
+// encoderInput is x, or (x ⊙ m, m) along channels for a model trained to
+// impute.
+func (m *Model) encoderInput(g *nn.Graph, x, mask *nn.Node) *nn.Node {
+	if mask == nil {
+		return x
+	}
+	return g.Concat(g.Mul(x, mask), mask)
+}
+
+// feed sets x, the observation masks (for a model trained to impute; see
+// occlude) and all ε ~ N(0, I) from rng.
+func (p *posterior) feed(g *nn.Graph, x, mask data.Images, rng *rand.Rand) error {
 	if want := p.x.Shape(); x.N != want[0] || x.C != want[1] || x.H != want[2] || x.W != want[3] {
 		return fmt.Errorf("vae: batch %v does not match the model's input %v", x, want)
 	}
 	if err := g.Set(p.x, x.Pix); err != nil {
 		return err
 	}
+	if p.mask != nil {
+		if err := g.Set(p.mask, mask.Pix); err != nil {
+			return err
+		}
+	}
 	for _, e := range p.eps {
 		fillNormal(g.InputData(e), 1, rng)
 	}
 	return nil
+}
+
+// occlude draws the observation masks of n images for a model trained to
+// impute (Config.Impute), and returns the zero Images for any other.
+func (m *Model) occlude(n int, rng *rand.Rand) (data.Images, error) {
+	c := m.cfg
+	switch c.Impute {
+	case "":
+		return data.Images{}, nil
+	case AllOcclusions:
+		masks := data.NewImages(n, c.C, c.H, c.W)
+		kinds := data.Occlusions()
+		for i := range n {
+			one, err := data.Occlude(kinds[rng.IntN(len(kinds))], 1, c.C, c.H, c.W, rng)
+			if err != nil {
+				return data.Images{}, err
+			}
+			copy(masks.At(i), one.Pix)
+		}
+		return masks, nil
+	}
+	return data.Occlude(c.Impute, n, c.C, c.H, c.W, rng)
 }
 
 // fillNormal sets every element of v to a draw of N(0, s²).
@@ -78,6 +126,7 @@ type objective struct {
 	metrics map[string]*nn.Node
 	beta    *nn.Node // the KL weight input, with a warm-up
 	cfg     Config
+	m       *Model
 }
 
 // Objective builds the training graph (train.Model).
@@ -89,7 +138,7 @@ func (m *Model) Objective(batch int) (train.Objective, error) {
 	k := m.cfg.IWAE
 	p := m.buildPosterior(g, batch, k)
 	recon := g.Neg(g.Mean(p.logLik))
-	o := &objective{g: g, post: p, metrics: map[string]*nn.Node{"recon": recon}, cfg: m.cfg}
+	o := &objective{g: g, post: p, metrics: map[string]*nn.Node{"recon": recon}, cfg: m.cfg, m: m}
 	// Every per-layer term is kept as a 1-vector: gorgonia cannot take
 	// gradients through a reshaped scalar.
 	var kl, penalty *nn.Node
@@ -130,10 +179,16 @@ func (m *Model) Objective(batch int) (train.Objective, error) {
 	return o, nil
 }
 
-func (o *objective) Graph() *nn.Graph                         { return o.g }
-func (o *objective) Loss() *nn.Node                           { return o.loss }
-func (o *objective) Metrics() map[string]*nn.Node             { return o.metrics }
-func (o *objective) Feed(x data.Images, rng *rand.Rand) error { return o.post.feed(o.g, x, rng) }
+func (o *objective) Graph() *nn.Graph             { return o.g }
+func (o *objective) Loss() *nn.Node               { return o.loss }
+func (o *objective) Metrics() map[string]*nn.Node { return o.metrics }
+func (o *objective) Feed(x data.Images, rng *rand.Rand) error {
+	mask, err := o.m.occlude(x.N, rng)
+	if err != nil {
+		return err
+	}
+	return o.post.feed(o.g, x, mask, rng)
+}
 
 // SetStep sets the KL weight β·min(1, step/WarmUp) (train.Scheduled).
 func (o *objective) SetStep(step int) {

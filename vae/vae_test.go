@@ -76,7 +76,7 @@ func TestAnalyticKLMatchesMonteCarlo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), rand.New(rand.NewPCG(5, 5))); err != nil {
+	if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), data.Images{}, rand.New(rand.NewPCG(5, 5))); err != nil {
 		t.Fatal(err)
 	}
 	if err := prog.Run(); err != nil {
@@ -207,50 +207,63 @@ func TestAccumulateLogSumExp(t *testing.T) {
 	}
 }
 
+// Each likelihood against its closed form, over all values and over the
+// values a 0/1 weight selects (the missing pixels of an imputation model).
 func TestLikelihoodsKnownAnswers(t *testing.T) {
 	x := []float32{0, 1, 128.0 / 255, 1, 0, 3.0 / 255}
+	sel := []float32{1, 0, 1, 1, 0, 1}
 	for _, like := range []string{Bernoulli, Gaussian, Logistic} {
-		m := newTestModel(t, Config{Likelihood: like, C: 1, H: 4, W: 4})
-		p := outMaps(like)
-		g := nn.NewGraph()
-		xn := g.Input("x", 1, 1, 2, 3)
-		out := g.Input("out", 1, p, 2, 3)
-		ll := g.Output(m.logLikelihood(g, xn, out))
-		prog, err := g.Compile(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		params := []float32{-2, 0.5, 0.3, 4, -0.1, -0.9 /* second map */, -1, 0.2, -3, 0, 1, -4}
-		g.Set(xn, x)
-		g.Set(out, params[:p*6])
-		if err := prog.Run(); err != nil {
-			t.Fatal(err)
-		}
-		var want float64
-		for i, xv := range x {
-			xi, a := float64(xv), float64(params[i])
-			switch like {
-			case Bernoulli: // x·ℓ − log(1 + e^ℓ)
-				want += xi*a - math.Log1p(math.Exp(a))
-			case Gaussian: // log N(x; m, e^v)
-				v := float64(params[6+i])
-				want += -0.5*math.Log(2*math.Pi) - 0.5*v - (xi-a)*(xi-a)/(2*math.Exp(v))
-			case Logistic: // CDF differences of a logistic in [−1, 1] space, bins of width 2/255
-				s := math.Exp(float64(params[6+i]))
-				cdf := func(u float64) float64 { return 1 / (1 + math.Exp(-(u-a)/s)) }
-				c := 2*xi - 1
-				lo, hi := cdf(c-1.0/255), cdf(c+1.0/255)
-				if xv == 0 {
-					lo = 0
-				}
-				if xv == 1 {
-					hi = 1
-				}
-				want += math.Log(hi - lo)
+		for _, weighted := range []bool{false, true} {
+			m := newTestModel(t, Config{Likelihood: like, C: 1, H: 4, W: 4})
+			p := outMaps(like)
+			g := nn.NewGraph()
+			xn := g.Input("x", 1, 1, 2, 3)
+			out := g.Input("out", 1, p, 2, 3)
+			var w *nn.Node
+			if weighted {
+				w = g.Input("w", 1, 1, 2, 3)
+				g.Set(w, sel)
 			}
-		}
-		if got := ll.Scalar(); math.Abs(got-want) > 1e-4*math.Abs(want)+1e-4 {
-			t.Errorf("%s: log p(x|z) = %.6f, closed form %.6f", like, got, want)
+			ll := g.Output(m.logLikelihood(g, xn, out, w))
+			prog, err := g.Compile(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			params := []float32{-2, 0.5, 0.3, 4, -0.1, -0.9 /* second map */, -1, 0.2, -3, 0, 1, -4}
+			g.Set(xn, x)
+			g.Set(out, params[:p*6])
+			if err := prog.Run(); err != nil {
+				t.Fatal(err)
+			}
+			var want float64
+			for i, xv := range x {
+				if weighted && sel[i] == 0 {
+					continue
+				}
+				xi, a := float64(xv), float64(params[i])
+				switch like {
+				case Bernoulli: // x·ℓ − log(1 + e^ℓ)
+					want += xi*a - math.Log1p(math.Exp(a))
+				case Gaussian: // log N(x; m, e^v)
+					v := float64(params[6+i])
+					want += -0.5*math.Log(2*math.Pi) - 0.5*v - (xi-a)*(xi-a)/(2*math.Exp(v))
+				case Logistic: // CDF differences of a logistic in [−1, 1] space, bins of width 2/255
+					s := math.Exp(float64(params[6+i]))
+					cdf := func(u float64) float64 { return 1 / (1 + math.Exp(-(u-a)/s)) }
+					c := 2*xi - 1
+					lo, hi := cdf(c-1.0/255), cdf(c+1.0/255)
+					if xv == 0 {
+						lo = 0
+					}
+					if xv == 1 {
+						hi = 1
+					}
+					want += math.Log(hi - lo)
+				}
+			}
+			if got := ll.Scalar(); math.Abs(got-want) > 1e-4*math.Abs(want)+1e-4 {
+				t.Errorf("%s (weighted %v): log p(x|z) = %.6f, closed form %.6f", like, weighted, got, want)
+			}
 		}
 	}
 }
@@ -318,7 +331,7 @@ func TestHierKLMatchesMonteCarlo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), rand.New(rand.NewPCG(5, 5))); err != nil {
+		if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), data.Images{}, rand.New(rand.NewPCG(5, 5))); err != nil {
 			t.Fatal(err)
 		}
 		if err := prog.Run(); err != nil {
@@ -356,7 +369,7 @@ func TestARLikelihoodSumsToOne(t *testing.T) {
 	g := nn.NewGraph()
 	x := g.Input("x", n, 1, 4, 4)
 	f := g.Input("f", n, 4, 4, 4)
-	ll := g.Output(m.logLikelihood(g, x, m.likelihoodParams(g, x, f)))
+	ll := g.Output(m.logLikelihood(g, x, m.likelihoodParams(g, x, f), nil))
 	prog, err := g.Compile(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -425,6 +438,7 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Prior: "vamp", C: 1, H: 8, W: 8}, "prior"},
 		{Config{WarmUp: -1, C: 1, H: 8, W: 8}, "warmup"},
 		{Config{Latents: "1x8d", C: 1, H: 8, W: 8}, "at least one conv layer"},
+		{Config{Impute: "stripes", C: 1, H: 8, W: 8}, "impute occlusion"},
 	} {
 		if err := c.cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want one mentioning %q", c.cfg, err, c.want)
@@ -449,11 +463,17 @@ func TestTrainsOnMNIST(t *testing.T) {
 	if err != nil {
 		t.Skipf("MNIST not available: %v", err)
 	}
-	for _, cfg := range []Config{
-		{Arch: Conv, Width: 8, Latent: 8},
-		{Arch: Hier, Width: 8, Latents: "1x8d,2x7,2x14", ZChannels: 2},
-		{Arch: Hier, Width: 8, Latents: "1x8d,1x7,1x14", ZChannels: 2, AR: 2, ARWidth: 4},
+	for _, c := range []struct {
+		cfg   Config
+		ratio float64 // the last loss must be below ratio × the first
+	}{
+		{Config{Arch: Conv, Width: 8, Latent: 8}, 0.6},
+		{Config{Arch: Hier, Width: 8, Latents: "1x8d,2x7,2x14", ZChannels: 2}, 0.6},
+		{Config{Arch: Hier, Width: 8, Latents: "1x8d,1x7,1x14", ZChannels: 2, AR: 2, ARWidth: 4}, 0.6},
+		// Imputation: the loss covers the missing pixels only, from a lower start.
+		{Config{Arch: Hier, Width: 8, Latents: "1x8d,1x7,1x14", ZChannels: 2, Impute: AllOcclusions}, 0.7},
 	} {
+		cfg := c.cfg
 		cfg.C, cfg.H, cfg.W = 1, 28, 28
 		m, err := New(cfg, rand.New(rand.NewPCG(1, 1)))
 		if err != nil {
@@ -478,8 +498,8 @@ func TestTrainsOnMNIST(t *testing.T) {
 			t.Fatal(err)
 		}
 		first, last := recs[0].Values["loss"], recs[len(recs)-1].Values["loss"]
-		if !(last < 0.6*first) || !(last < 260) {
-			t.Errorf("%s (AR %d): loss went from %.1f to %.1f in 60 steps", cfg.Arch, cfg.AR, first, last)
+		if !(last < c.ratio*first) || !(last < 260) {
+			t.Errorf("%s (AR %d, impute %q): loss went from %.1f to %.1f in 60 steps", cfg.Arch, cfg.AR, cfg.Impute, first, last)
 		}
 	}
 }

@@ -17,13 +17,16 @@ import (
 )
 
 const imputeAbout = `Fills in occluded regions of test images with a trained run (its EMA
-weights unless --raw) by iterative inference: encode, decode, keep the
-observed pixels, repeat (--iters times). Writes a gallery (rows: original,
+weights unless --raw). A run trained with --impute draws z from its encoder,
+which sees the observed pixels and the mask, and decodes (--iters
+independent draws); any other run imputes by iterative inference: encode,
+decode, keep the observed pixels, repeat (--iters times). Writes a gallery (rows: original,
 occluded, then --chains independent imputations of the first --n test
 images) and scores the missing pixels of the first --eval test images: their
 squared error and, for binary pixels, their NLL under the predictive
 probabilities (each pixel's marginal, averaged over the second half of the
-chain), beside a baseline that predicts the training set's pixel means.`
+chain, or all draws), beside a baseline that predicts the training set's
+pixel means.`
 
 // imputeResult is what impute prints with --json.
 type imputeResult struct {
@@ -116,6 +119,9 @@ func runImpute(_ context.Context, args []string, stdout, _ io.Writer) error {
 	}
 
 	res := imputeResult{Dataset: r.cfg.Dataset + "/test", Mask: kind, Method: "iterative inference", Iters: iters, Step: r.step, Gallery: out}
+	if t := r.cfg.VAE.Impute; t != "" {
+		res.Method = fmt.Sprintf("model trained to impute (%s masks)", t)
+	}
 	if ev > 0 {
 		x := test
 		x.N = min(ev, test.N)

@@ -49,6 +49,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"train", "vae", "--free-bits", "-1"}, 2, "free bits must be ≥ 0"},
 		{[]string{"train", "vae", "--iwae", "4", "--warmup", "100"}, 2, "no meaning with the IWAE bound"},
 		{[]string{"train", "vae", "--ar", "1"}, 2, "ar must be 0 (off) or ≥ 2"},
+		{[]string{"train", "vae", "--impute", "stripes"}, 2, `unknown impute occlusion "stripes"`},
 		{[]string{"train", "vae", "--dataset", "idx", "--data-dir", "/nonexistent/dir"}, 1, "/nonexistent/dir"},
 		{[]string{"train", "--resume", "/nonexistent/run"}, 1, "/nonexistent/run"},
 		{[]string{"sample"}, 2, "--run DIR is required"},
@@ -231,6 +232,7 @@ func TestTrainVariants(t *testing.T) {
 		{"--beta", "0.5", "--mollify-schedule", "linear", "--mollify-frac", "1", "--activation", "relu", "--latents", "1x2d,1x7,1x14"},
 		{"--warmup", "2", "--free-bits", "0.1", "--prior", "standard", "--latents", "1x2d,1x7,2x14,1x28", "--zchannels", "1"},
 		{"--ar", "2", "--ar-width", "2", "--latents", "1x2d,1x7,1x14", "--zchannels", "1"},
+		{"--impute", "all", "--latents", "1x2d,1x7,1x14", "--zchannels", "1"},
 		{"--ar", "3", "--ar-width", "2", "--arch", "conv", "--latent", "2", "--likelihood", "logistic"},
 	} {
 		dir := filepath.Join(t.TempDir(), "run")
@@ -245,7 +247,7 @@ func TestTrainVariants(t *testing.T) {
 			t.Errorf("%q: eval exit %d: %s %s", flags, code, stdout, stderr)
 			continue
 		}
-		if math.IsNaN(res.NLL) || math.IsInf(res.NLL, 0) || !(res.BitsPerDim > 0) {
+		if math.IsNaN(res.NLL) || math.IsInf(res.NLL, 0) || !(res.NLL > 0) || (res.Of == "images") == (res.BitsPerDim == 0) {
 			t.Errorf("%q: eval gave %+v", flags, res)
 		}
 	}

@@ -71,6 +71,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&rc.VAE.Beta, "beta", 1, "β, the KL weight (β-VAE)")
 	fs.IntVar(&rc.VAE.AR, "ar", 0, "autoregressive reconstruction: masked conv layers (PixelCNN type A then B) over the pixels, conditioned on the decoder (0: off, else ≥ 2)")
 	fs.IntVar(&rc.VAE.ARWidth, "ar-width", 0, "channels of the autoregressive layers and of the decoder features they read (default 32 with --ar)")
+	fs.StringVar(&rc.VAE.Impute, "impute", "", "train to impute: the encoder sees the observed pixels and the mask, the loss covers the missing ones; masks of this occlusion ("+strings.Join(data.Occlusions(), ", ")+", or all)")
 	fs.IntVar(&rc.VAE.WarmUp, "warmup", 0, "steps over which the KL weight rises linearly from 0 to β (0: none)")
 	fs.Float64Var(&rc.VAE.FreeBits, "free-bits", 0, "free bits: nats per latent layer below which its KL costs nothing (0: off)")
 	fs.IntVar(&rc.VAE.IWAE, "iwae", 1, "train on the importance-weighted bound with K samples (1: ELBO)")
