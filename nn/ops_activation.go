@@ -113,15 +113,19 @@ func activate[T kernels.Float](act activation, x, y []T) {
 // (whose conversions also chain one call to the next): with k = round(x/ln 2)
 // and r = x − k ln 2 (|r| ≤ ½ ln 2, ln 2 split in two parts for accuracy),
 // eˣ − 1 = 2ᵏ q + (2ᵏ − 1), q = eʳ − 1 by its Taylor polynomial of degree 7
-// (the first term left out is below 6e-9). x is clamped at −40, where
-// eˣ − 1 = −1 in float32.
+// (the first term left out is below 6e-9). k is rounded by adding 1.5·2²³,
+// which leaves k in the low bits of the sum, so no conversion between
+// floats and integers is needed. x is clamped at −40, where eˣ − 1 = −1 in
+// float32.
 func expm1Neg32(x float32) float32 {
 	const ln2Hi, ln2Lo = 0.693145751953125, 1.428606765330187045e-06
+	const round = 12582912.0 // 1.5·2²³
 	x = max(x, -40)
-	k := float32(int32(x*(1/math.Ln2) - 0.5)) // round(x/ln 2): the conversion truncates toward 0
+	t := x*(1/math.Ln2) + round
+	k := t - round
 	r := (x - k*ln2Hi) - k*ln2Lo
 	q := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
-	s := math.Float32frombits(uint32(int32(k)+127) << 23) // 2ᵏ
+	s := math.Float32frombits((math.Float32bits(t) - 0x4B400000 + 127) << 23) // 2ᵏ: t's bits are those of 1.5·2²³ plus k
 	return s*q + (s - 1)
 }
 
