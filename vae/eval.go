@@ -9,9 +9,23 @@ import (
 	"github.com/genmodel/genmodel/nn"
 )
 
-// rowsPerRun bounds the decoder batch of one evaluation run (images × samples)
-// so that memory stays flat whatever K is.
-const rowsPerRun = 512
+// rowsPerRun bounds the decoder batch of one evaluation run (images ×
+// samples) so that memory stays flat whatever K is: 512 for the conv VAE;
+// for the hierarchical one, whose graph holds about 90 maps of Width
+// channels at full resolution per row (2.3 GB measured for 512 rows at
+// width 16 on MNIST), the power of two that keeps a run near 512 MB.
+func (m *Model) rowsPerRun() int {
+	const rows, budget, bytesPerValue = 512, 512 << 20, 360
+	if m.cfg.Arch != Hier {
+		return rows
+	}
+	fit := budget / (bytesPerValue * m.cfg.Width * m.cfg.H * m.cfg.W)
+	r := 8
+	for r*2 <= min(fit, rows) {
+		r *= 2
+	}
+	return r
+}
 
 // logWeightGraph computes log wₖ for b images × k samples each.
 type logWeightGraph struct {
@@ -57,8 +71,9 @@ func (m *Model) NLL(xs data.Images, k int, rng *rand.Rand, done func(int)) ([]fl
 	if xs.C != m.cfg.C || xs.H != m.cfg.H || xs.W != m.cfg.W {
 		return nil, fmt.Errorf("vae: images %dx%dx%d do not match the model's %dx%dx%d", xs.C, xs.H, xs.W, m.cfg.C, m.cfg.H, m.cfg.W)
 	}
-	chunk := min(k, rowsPerRun)
-	b := max(1, rowsPerRun/chunk)
+	per := m.rowsPerRun()
+	chunk := min(k, per)
+	b := max(1, per/chunk)
 	b = min(b, xs.N)
 	nll := make([]float64, xs.N)
 	maxW := make([]float64, b)
