@@ -44,7 +44,7 @@ type Config struct {
 	Latents    string  `json:"latents,omitempty"`   // hier: latent layers, top first (see ParseLatents); default "1x32d,5x<H/4>,5x<H/2>"
 	ZChannels  int     `json:"zchannels,omitempty"` // hier: channels of each conv latent layer; default 4
 	Prior      string  `json:"prior,omitempty"`     // hier: prior of the conv latent layers, "learned" (default) or "standard"
-	Width      int     `json:"width"`               // channels of the conv layers (conv: of the first); default 32
+	Width      int     `json:"width"`               // channels of the conv layers (conv: of the first); default 16 (hier), 32 (conv)
 	Activation string  `json:"activation"`          // hidden units: "elu" (default) or "relu"
 	Likelihood string  `json:"likelihood"`          // bernoulli (default), logistic or gaussian
 	Beta       float64 `json:"beta"`                // β, the KL weight of the ELBO; default 1
@@ -81,6 +81,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Width == 0 {
 		c.Width = 32
+		if c.Arch == Hier {
+			c.Width = 16
+		}
 	}
 	if c.AR > 0 && c.ARWidth == 0 {
 		c.ARWidth = 32

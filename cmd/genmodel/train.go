@@ -65,7 +65,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&rc.VAE.ZChannels, "zchannels", 4, "hier: channels of each conv latent layer")
 	fs.StringVar(&rc.VAE.Prior, "prior", vae.Learned, "hier: prior of the conv latent layers, learned (from the top-down state) or standard (N(0,I))")
 	fs.IntVar(&rc.VAE.Latent, "latent", 32, "conv: latent dimensions")
-	fs.IntVar(&rc.VAE.Width, "width", 32, "channels of the conv layers (conv: of the first)")
+	fs.IntVar(&rc.VAE.Width, "width", 0, "channels of the conv layers (conv: of the first); default 16 for hier, 32 for conv")
 	fs.StringVar(&rc.VAE.Activation, "activation", "elu", "hidden units: elu or relu")
 	fs.StringVar(&rc.VAE.Likelihood, "likelihood", vae.Bernoulli, "decoder likelihood: bernoulli, logistic or gaussian")
 	fs.Float64Var(&rc.VAE.Beta, "beta", 1, "β, the KL weight (β-VAE)")
