@@ -32,7 +32,9 @@ const imputeRows = 64
 // encoder, which reads the observed values and the mask, and x̂ ~ p(x|z),
 // iters independent times; the predictive mean averages all of them. Any
 // other VAE imputes by iterative inference (Rezende et al. 2014, §5.3):
-// missing values start at ½, then for t = 1 … iters
+// missing values start as those of a sample of the model, x̂⁰ (a constant
+// such as ½ would show the encoder an image unlike any it was trained on,
+// from which the chain is slow to recover), then for t = 1 … iters
 //
 //	z ~ q(z | x̃ᵗ⁻¹),   x̂ ~ p(x | z),   x̃ᵗ = m ⊙ x + (1 − m) ⊙ x̂,
 //
@@ -63,9 +65,17 @@ func (m *Model) Impute(x, mask data.Images, iters int, rng *rand.Rand) (Imputati
 		n := min(rows, x.N-lo)
 		cur := res.Draws.Pix[lo*d : (lo+n)*d]
 		obs, msk, last := x.Pix[lo*d:(lo+n)*d], mask.Pix[lo*d:(lo+n)*d], res.Last.Pix[lo*d:(lo+n)*d]
-		for j := range cur {
-			if msk[j] == 0 {
-				cur[j] = 0.5
+		if ig.mask == nil {
+			// The chain starts from a draw of the model itself, so that the
+			// encoder first sees an image like those it was trained on.
+			start, err := m.Sample(n, 1, rng)
+			if err != nil {
+				return Imputation{}, err
+			}
+			for j := range cur {
+				if msk[j] == 0 {
+					cur[j] = start.Pix[j]
+				}
 			}
 		}
 		sum := make([]float64, n*d)
