@@ -71,11 +71,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	trainSet, testSet, err := data.Load(r.cfg.Dataset, r.cfg.DataDir)
+	trainSet, test, err := r.sets()
 	if err != nil {
 		return err
 	}
-	test := r.cfg.Pixels.TestSet(testSet)
 	if n > 0 && n < test.Len() {
 		test = test.Subset(n)
 	}

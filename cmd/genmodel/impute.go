@@ -81,17 +81,20 @@ func runImpute(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	trainSet, testSet, err := data.Load(r.cfg.Dataset, r.cfg.DataDir)
+	trainSet, test, err := r.sets()
 	if err != nil {
 		return err
 	}
-	test := r.cfg.Pixels.TestSet(testSet).Images
+	// occluded returns the first n test images and their masks, drawn
+	// from the seed's given stream.
+	occluded := func(n int, stream uint64) (x, mask data.Images, err error) {
+		x = test.Subset(n).Images
+		mask, err = data.Occlude(kind, x.N, x.C, x.H, x.W, rand.New(rand.NewPCG(seed, stream)))
+		return x, mask, err
+	}
 	start := time.Now()
 
-	x := test
-	x.N = min(n, test.N)
-	x.Pix = test.Pix[:x.N*test.Dim()]
-	mask, err := data.Occlude(kind, x.N, x.C, x.H, x.W, rand.New(rand.NewPCG(seed, 10)))
+	x, mask, err := occluded(n, 10)
 	if err != nil {
 		return err
 	}
@@ -108,11 +111,7 @@ func runImpute(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	if out == "" {
-		base := dir
-		if base == "" {
-			base = filepath.Dir(filepath.Dir(r.checkpoint))
-		}
-		out = filepath.Join(base, "impute-"+kind+".png")
+		out = filepath.Join(r.dir, "impute-"+kind+".png")
 	}
 	if err := samples.SavePNG(out, img); err != nil {
 		return err
@@ -123,10 +122,7 @@ func runImpute(_ context.Context, args []string, stdout, _ io.Writer) error {
 		res.Method = fmt.Sprintf("model trained to impute (%s masks)", t)
 	}
 	if ev > 0 {
-		x := test
-		x.N = min(ev, test.N)
-		x.Pix = test.Pix[:x.N*test.Dim()]
-		mask, err := data.Occlude(kind, x.N, x.C, x.H, x.W, rand.New(rand.NewPCG(seed, 11)))
+		x, mask, err := occluded(ev, 11)
 		if err != nil {
 			return err
 		}

@@ -75,6 +75,7 @@ func (rc runConfig) save(dir string) error {
 
 // loadedRun is a trained run opened for sampling or evaluation.
 type loadedRun struct {
+	dir        string // the run folder
 	cfg        runConfig
 	model      *vae.Model
 	checkpoint string
@@ -111,5 +112,18 @@ func openRun(dir, checkpoint string, ema bool) (*loadedRun, error) {
 	if err := c.Weights(m.Params(), ema); err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", checkpoint, err)
 	}
-	return &loadedRun{cfg: rc, model: m, checkpoint: checkpoint, step: c.Step}, nil
+	if dir == "" {
+		dir = filepath.Dir(filepath.Dir(checkpoint)) // <run>/checkpoints/<file>
+	}
+	return &loadedRun{dir: dir, cfg: rc, model: m, checkpoint: checkpoint, step: c.Step}, nil
+}
+
+// sets loads the run's data: the training set as stored, and the test set
+// as the run's pixel model scores it (e.g. binarized once, with a fixed seed).
+func (r *loadedRun) sets() (train, test *data.Set, err error) {
+	train, test, err = data.Load(r.cfg.Dataset, r.cfg.DataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return train, r.cfg.Pixels.TestSet(test), nil
 }

@@ -51,11 +51,7 @@ func runSample(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	if out == "" {
-		base := dir
-		if base == "" {
-			base = filepath.Dir(filepath.Dir(r.checkpoint))
-		}
-		out = filepath.Join(base, fmt.Sprintf("samples-T%g.png", temperature))
+		out = filepath.Join(r.dir, fmt.Sprintf("samples-T%g.png", temperature))
 	}
 	if err := samples.SaveGrid(out, x); err != nil {
 		return err
