@@ -125,7 +125,6 @@ type objective struct {
 	loss    *nn.Node
 	metrics map[string]*nn.Node
 	beta    *nn.Node // the KL weight input, with a warm-up
-	cfg     Config
 	m       *Model
 }
 
@@ -138,7 +137,7 @@ func (m *Model) Objective(batch int) (train.Objective, error) {
 	k := m.cfg.IWAE
 	p := m.buildPosterior(g, batch, k)
 	recon := g.Neg(g.Mean(p.logLik))
-	o := &objective{g: g, post: p, metrics: map[string]*nn.Node{"recon": recon}, cfg: m.cfg, m: m}
+	o := &objective{g: g, post: p, metrics: map[string]*nn.Node{"recon": recon}, m: m}
 	// Every per-layer term is kept as a 1-vector: gorgonia cannot take
 	// gradients through a reshaped scalar.
 	var kl, penalty *nn.Node
@@ -193,6 +192,6 @@ func (o *objective) Feed(x data.Images, rng *rand.Rand) error {
 // SetStep sets the KL weight β·min(1, step/WarmUp) (train.Scheduled).
 func (o *objective) SetStep(step int) {
 	if o.beta != nil {
-		o.g.InputData(o.beta)[0] = float32(o.cfg.Beta * min(1, float64(step)/float64(o.cfg.WarmUp)))
+		o.g.InputData(o.beta)[0] = float32(o.m.cfg.Beta * min(1, float64(step)/float64(o.m.cfg.WarmUp)))
 	}
 }

@@ -2,6 +2,7 @@ package vae
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -529,5 +530,51 @@ func TestParseLatents(t *testing.T) {
 		if _, err := ParseLatents(spec, 28, 28); err == nil || !strings.Contains(err.Error(), why) {
 			t.Errorf("%q: error %v, want one saying %q", spec, err, why)
 		}
+	}
+}
+
+// The loss with warm-up and free bits is recon + β_t Σₗ max(KLₗ, λ), from
+// the graph's own per-layer KL metrics: at step 5 of a 10-step warm-up
+// β_t = β/2.
+func TestWarmUpAndFreeBitsLoss(t *testing.T) {
+	const b, lambda = 4, 0.3
+	m := newTestModel(t, Config{Arch: Hier, Latents: "1x3d,1x2,1x4", Beta: 0.8, WarmUp: 10, FreeBits: lambda})
+	obj, err := m.Objective(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := obj.(*objective)
+	outs := map[string]*nn.Output{"loss": o.g.Output(o.loss)}
+	for name, n := range o.metrics {
+		outs[name] = o.g.Output(n)
+	}
+	prog, err := o.g.Compile(o.loss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.SetStep(5)
+	if err := o.Feed(randomBinary(b, 1, 8, 8, 1), rand.New(rand.NewPCG(1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	if err := prog.Run(); err != nil {
+		t.Fatal(err)
+	}
+	want := outs["recon"].Scalar()
+	below := 0
+	for l := range 3 {
+		kl := outs[fmt.Sprintf("kl/%d", l)].Scalar()
+		if kl < lambda {
+			below++
+		}
+		want += 0.4 * max(kl, lambda)
+	}
+	if below == 0 {
+		t.Fatal("no layer below the free bits: the floor is not exercised")
+	}
+	if got := outs["loss"].Scalar(); math.Abs(got-want) > 1e-4*math.Abs(want) {
+		t.Fatalf("loss %.5f, recon + β_t Σ max(KL, λ) = %.5f", got, want)
+	}
+	if bound := outs["bound"].Scalar(); math.Abs(bound-outs["recon"].Scalar()-outs["kl"].Scalar()) > 1e-4*bound {
+		t.Fatalf("bound %.5f ≠ recon + kl", bound)
 	}
 }
