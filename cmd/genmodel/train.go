@@ -24,8 +24,9 @@ import (
 const trainAbout = `Trains a model and leaves a run folder (config.json, metrics.jsonl,
 checkpoints/, loss.png, samples.png). Flags may come before or after the
 model name. With no flags: the hierarchical VAE on dynamically binarized
-MNIST for a short budget on 2 cores (--arch conv: the single-latent VAE). Ctrl-C saves a checkpoint before exiting;
---resume DIR continues a run exactly where its last checkpoint left it.`
+MNIST, about 35 minutes on 2 cores (--arch conv: the single-latent VAE, about
+4 minutes). Ctrl-C saves a checkpoint before exiting; --resume DIR continues
+a run exactly where its last checkpoint left it.`
 
 // resumable lists the flags that may be given with --resume; everything
 // else comes from the run's checkpoint.
