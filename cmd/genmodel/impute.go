@@ -151,10 +151,7 @@ func runImpute(_ context.Context, args []string, stdout, _ io.Writer) error {
 			totalBase += baseSq[i]
 		}
 		res.Missing = totalMiss / float64(x.N)
-		res.MSE, res.BaselineMSE = totalSq/totalMiss, totalBase/totalMiss
-		if !bin {
-			res.NLL, res.NLLStdErr, res.BaselineNLL = 0, 0, 0
-		}
+		res.MSE, res.BaselineMSE = totalSq/totalMiss, totalBase/totalMiss // NLLs stay 0 unless bin
 	}
 	res.Seconds = time.Since(start).Seconds()
 	if asJSON {
