@@ -1,6 +1,10 @@
 package data
 
-import "fmt"
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+)
 
 // Set is a labelled image data set held in memory: example i is the image
 // Images.At(i) with label Labels[i]. Loaded sets hold intensities k/255 ∈ [0, 1]
@@ -29,6 +33,23 @@ func (s *Set) slice(lo, hi int, name string) *Set {
 func (s *Set) Subset(n int) *Set {
 	n = max(0, min(n, s.Len()))
 	return s.slice(0, n, fmt.Sprintf("%s[:%d]", s.Name, n))
+}
+
+// Sample returns min(n, Len) examples drawn uniformly without replacement
+// (a random subset in the original order), copied out of s. Unlike Subset it
+// gives an unbiased sample of a set whose order is not random, e.g. for
+// estimating a test-set figure from part of the test set.
+func (s *Set) Sample(n int, rng *rand.Rand) *Set {
+	n = max(0, min(n, s.Len()))
+	idx := rng.Perm(s.Len())[:n]
+	slices.Sort(idx)
+	im := NewImages(n, s.Images.C, s.Images.H, s.Images.W)
+	out := &Set{Images: im, Labels: make([]uint8, n), Name: fmt.Sprintf("%s[random %d]", s.Name, n)}
+	for j, i := range idx {
+		copy(im.At(j), s.Images.At(i))
+		out.Labels[j] = s.Labels[i]
+	}
+	return out
 }
 
 // SplitOff carves a held-out split of the last n examples from s: rest holds

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -15,6 +16,37 @@ func TestSubset(t *testing.T) {
 		if !slices.Equal(sub.Images.Pix, set.Images.Pix[:want*4]) || !slices.Equal(sub.Labels, set.Labels[:want]) {
 			t.Fatalf("Subset(%d) is not the first %d examples", n, want)
 		}
+	}
+}
+
+func TestSample(t *testing.T) {
+	set := indexedSet(10)
+	seen := make([]int, 10)
+	for seed := range uint64(200) {
+		sub := set.Sample(4, rand.New(rand.NewPCG(seed, 0)))
+		if sub.Len() != 4 || len(sub.Labels) != 4 {
+			t.Fatalf("Sample(4): %d examples", sub.Len())
+		}
+		for j := range 4 {
+			i := int(sub.Labels[j])
+			if sub.Images.At(j)[0] != float32(i) || (j > 0 && i <= int(sub.Labels[j-1])) {
+				t.Fatalf("seed %d: example %d is %v with label %d: not distinct indices in order", seed, j, sub.Images.At(j), i)
+			}
+			seen[i]++
+		}
+		sub.Images.Pix[0] = -1 // a copy: the set is untouched
+		if set.Images.Pix[0] != 0 {
+			t.Fatal("Sample shares memory with the set")
+		}
+	}
+	// Each index is drawn with probability 4/10: 80 of 200 times, σ ≈ 6.9.
+	for i, c := range seen {
+		if c < 55 || c > 105 {
+			t.Errorf("index %d drawn %d times in 200 samples of 4 of 10, want about 80", i, c)
+		}
+	}
+	if set.Sample(99, rand.New(rand.NewPCG(1, 0))).Len() != 10 {
+		t.Error("Sample(99) of 10 is not all 10")
 	}
 }
 

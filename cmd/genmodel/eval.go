@@ -48,11 +48,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		asJSON    bool
 		raw       bool
 		quiet     bool
+		random    bool
 	)
 	fs.StringVar(&dir, "run", "", "run folder")
 	fs.StringVar(&ckpt, "checkpoint", "", "checkpoint file (default: the run's latest)")
 	fs.IntVar(&k, "iw", 100, "importance samples per image (K)")
 	fs.IntVar(&n, "n", 0, "evaluate the first n test images (0: all)")
+	fs.BoolVar(&random, "random", false, "with --n: n test images drawn at random (by --seed) instead of the first n, an unbiased estimate of the whole test set's figure")
 	fs.Uint64Var(&seed, "seed", 1, "random seed of the importance samples")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	fs.BoolVar(&raw, "raw", false, "use the raw weights instead of their moving average")
@@ -67,6 +69,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if k < 1 || n < 0 {
 		return usagef("--iw must be ≥ 1 and --n ≥ 0")
 	}
+	if random && n == 0 {
+		return usagef("--random needs --n")
+	}
 	r, err := openRun(dir, ckpt, !raw)
 	if err != nil {
 		return err
@@ -75,7 +80,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if n > 0 && n < test.Len() {
+	switch {
+	case n > 0 && n < test.Len() && random:
+		test = test.Sample(n, rand.New(rand.NewPCG(seed, 3)))
+	case n > 0 && n < test.Len():
 		test = test.Subset(n)
 	}
 	var bar *progressbar.ProgressBar
@@ -98,7 +106,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	mean, se := meanStdErr(nll)
 	res := evalResult{
-		Dataset: r.cfg.Dataset + "/test", Of: "images", Images: test.Len(), IW: k, NLL: mean, StdErr: se,
+		Dataset: test.Name, Of: "images", Images: test.Len(), IW: k, NLL: mean, StdErr: se,
 		Weights: map[bool]string{true: "raw", false: "ema"}[raw], Step: r.step, Checkpoint: r.checkpoint,
 		Seconds: time.Since(start).Seconds(),
 	}

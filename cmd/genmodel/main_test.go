@@ -56,6 +56,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"sample", "--run", "/nonexistent/run"}, 1, "/nonexistent/run"},
 		{[]string{"eval", "--run", "/nonexistent/run"}, 1, "/nonexistent/run"},
 		{[]string{"eval", "--run", "x", "--iw", "0"}, 2, "--iw must be ≥ 1"},
+		{[]string{"eval", "--run", "x", "--random"}, 2, "--random needs --n"},
 		{[]string{"impute", "--run", "x", "--mask", "stripes"}, 2, `unknown --mask "stripes"`},
 		{[]string{"impute", "--run", "x", "--iters", "0"}, 2, "--iters must be ≥ 1"},
 		{[]string{"impute", "--run", "/nonexistent/run"}, 1, "/nonexistent/run"},
@@ -196,6 +197,14 @@ func TestTrainSampleEvalAndResume(t *testing.T) {
 	if res.Images != 20 || res.IW != 5 || res.Step != 8 || math.IsNaN(res.NLL) || math.IsInf(res.NLL, 0) ||
 		res.NLL <= 0 || math.Abs(res.BitsPerDim-res.NLL/(784*math.Ln2)) > 1e-9 || !(res.Baseline > 100) {
 		t.Fatalf("eval result %+v", res)
+	}
+	code, stdout, stderr = genmodel("eval", "--run", a, "--iw", "5", "--n", "20", "--random", "--json", "--quiet")
+	var rnd evalResult
+	if err := json.Unmarshal([]byte(stdout), &rnd); code != 0 || err != nil {
+		t.Fatalf("eval --random: exit %d, %q: %v %s", code, stdout, err, stderr)
+	}
+	if rnd.Images != 20 || rnd.Dataset != "mnist/test[random 20]" || res.Dataset != "mnist/test[:20]" || rnd.NLL == res.NLL || !(rnd.NLL > 0) {
+		t.Fatalf("eval --random %+v beside the first 20 %+v", rnd, res)
 	}
 
 	gallery := filepath.Join(root, "imp.png")
