@@ -157,8 +157,9 @@ func (c Config) Validate() error {
 // drawn at random per image.
 const AllOcclusions = "all"
 
-// encoderChannels is the number of channels the encoder reads: the image,
-// or for a model trained to impute the observed values x ⊙ m and the mask m.
+// encoderChannels is the number of channels an encoder reads: the image,
+// or for a model trained to impute an image and the observation mask m
+// (q reads (x, m), the conditioning encoder (x ⊙ m, m)).
 func (c Config) encoderChannels() int {
 	if c.Impute != "" {
 		return 2 * c.C

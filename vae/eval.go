@@ -63,7 +63,7 @@ func (m *Model) logWeights(b, k int) (*logWeightGraph, error) {
 // done, when not nil, is called with the number of images finished. For a
 // model trained to impute, every image gets an observation mask of the
 // model's training occlusion, drawn from rng, and the estimate is of
-// −log p(x_miss) with the proposal q(z | x_obs) (see posterior).
+// −log p(x_miss | x_obs) with the proposal q(z | x, m) (see posterior).
 func (m *Model) NLL(xs data.Images, k int, rng *rand.Rand, done func(int)) ([]float64, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("vae: importance samples must be ≥ 1, got %d", k)
@@ -85,7 +85,7 @@ func (m *Model) NLL(xs data.Images, k int, rng *rand.Rand, done func(int)) ([]fl
 			copy(batch.At(i), xs.At(start+min(i, n-1))) // pad the last batch with copies
 			maxW[i], sumW[i] = math.Inf(-1), 0
 		}
-		mask, err := m.occlude(b, rng) // one mask per image for all K samples
+		mask, err := m.TrainingMasks(b, rng) // one mask per image for all K samples
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +161,11 @@ type sampler struct {
 // image (Bernoulli means, or the clipped location of a logistic or
 // Gaussian), in [0, 1]. With an autoregressive reconstruction there is no
 // mean image: the pixels are drawn one by one from their conditionals
-// (binary for Bernoulli, 8-bit levels for the logistic).
+// (binary for Bernoulli, 8-bit levels for the logistic). A model trained to
+// impute is conditional; its samples are given an image with nothing
+// observed, a mask it never saw in training unless trained on such masks,
+// so they show what the model knows without a context, not its quality
+// (see Impute).
 func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images, error) {
 	if n < 1 {
 		return data.Images{}, fmt.Errorf("vae: number of samples must be ≥ 1, got %d", n)
@@ -176,7 +180,11 @@ func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images,
 		for i, shape := range m.net.noise(n) {
 			s.eps = append(s.eps, g.Input(fmt.Sprintf("eps%d", i), shape...))
 		}
-		s.out = g.Output(m.net.generate(g, s.eps))
+		var cond *nn.Node
+		if m.cfg.Impute != "" {
+			cond = g.Input("cond", n, m.cfg.encoderChannels(), m.cfg.H, m.cfg.W) // left zero: nothing observed
+		}
+		s.out = g.Output(m.net.generate(g, cond, s.eps))
 		prog, err := g.Compile(nil)
 		if err != nil {
 			return data.Images{}, err

@@ -28,9 +28,9 @@ type Imputation struct {
 const imputeRows = 64
 
 // Impute fills in the values of x where mask is 0 (1: observed). A model
-// trained to impute (Config.Impute) draws z ~ q(z | x_obs, m) from its
-// encoder, which reads the observed values and the mask, and x̂ ~ p(x|z),
-// iters independent times; the predictive mean averages all of them. Any
+// trained to impute (Config.Impute) is conditional: it draws
+// z ~ p(z | x_obs) and x̂ ~ p(x | z, x_obs), iters independent times; the
+// predictive mean averages all of them. Any
 // other VAE imputes by iterative inference (Rezende et al. 2014, §5.3):
 // missing values start as those of a sample of the model, x̂⁰ (a constant
 // such as ½ would show the encoder an image unlike any it was trained on,
@@ -84,7 +84,7 @@ func (m *Model) Impute(x, mask data.Images, iters int, rng *rand.Rand) (Imputati
 			xin := ig.g.InputData(ig.x)
 			clear(xin)
 			if ig.mask != nil {
-				copy(xin, obs) // the encoder masks it
+				copy(xin, obs) // the condition masks it
 				mk := ig.g.InputData(ig.mask)
 				clear(mk)
 				copy(mk, msk)
@@ -127,7 +127,8 @@ func (m *Model) Impute(x, mask data.Images, iters int, rng *rand.Rand) (Imputati
 	return res, nil
 }
 
-// imputeGraph decodes z ~ q(z|x) for a batch of images (or q(z | x_obs, m)).
+// imputeGraph decodes z ~ q(z|x) for a batch of images, or for a
+// conditional model z ~ p(z | x_obs).
 type imputeGraph struct {
 	g    *nn.Graph
 	x    *nn.Node
@@ -147,7 +148,12 @@ func (m *Model) newImputeGraph(rows int) (*imputeGraph, error) {
 	if m.cfg.Impute != "" {
 		ig.mask = g.Input("mask", rows, m.cfg.C, m.cfg.H, m.cfg.W)
 	}
-	out, _, _ := m.net.infer(g, m.encoderInput(g, ig.x, ig.mask), 1, ig.eps)
+	var out *nn.Node
+	if ig.mask != nil {
+		out = m.net.generate(g, observed(g, ig.x, ig.mask), ig.eps)
+	} else {
+		out, _, _ = m.net.infer(g, ig.x, nil, 1, ig.eps)
+	}
 	ig.out = g.Output(out)
 	prog, err := g.Compile(nil)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/genmodel/genmodel/data"
@@ -87,14 +88,55 @@ func TestMissingErrorKnownAnswer(t *testing.T) {
 	}
 }
 
-// A model trained to impute encodes only the observed values: changing a
-// missing value of x leaves q (every KL) unchanged and changes only the
-// log-likelihood, which covers the missing values; changing an observed
-// value changes q.
-func TestImputationModelSeesOnlyObservedValues(t *testing.T) {
+// A model trained to impute is conditional: its prior and decoder read
+// only the observed values, q reads the whole image. Changing a missing
+// value of x leaves the prior pass (what Impute draws from) bit-identical
+// and changes q (the KLs) and the likelihood, which covers the missing
+// values; changing an observed value changes the prior pass.
+func TestConditionalModelSplitsObservedAndMissing(t *testing.T) {
 	for _, arch := range []string{Conv, Hier} {
 		m := newTestModel(t, Config{Arch: arch, Latents: "1x4d,1x2,1x4", Impute: data.Center})
 		const b = 2
+		mask, err := m.TrainingMasks(b, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := randomBinary(b, 1, 8, 8, 2)
+		const missing, observed = 3*8 + 3, 0 // pixel (3,3) is in the centre square, (0,0) is not
+		if mask.Pix[missing] != 0 || mask.Pix[observed] != 1 {
+			t.Fatalf("centre mask %v", mask.Pix[:64])
+		}
+		flip := func(j int) data.Images {
+			y := x.Clone()
+			y.Pix[j] = 1 - y.Pix[j]
+			return y
+		}
+
+		ig, err := m.newImputeGraph(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prior := func(x data.Images) []float32 {
+			copy(ig.g.InputData(ig.x), x.Pix)
+			copy(ig.g.InputData(ig.mask), mask.Pix)
+			rng := rand.New(rand.NewPCG(4, 4))
+			for _, e := range ig.eps {
+				fillNormal(ig.g.InputData(e), 1, rng)
+			}
+			if err := ig.prog.Run(); err != nil {
+				t.Fatal(err)
+			}
+			return slices.Clone(ig.out.Values())
+		}
+		p0 := prior(x)
+		if p1 := prior(flip(missing)); !slices.Equal(p0, p1) {
+			t.Errorf("%s: a missing value changed the prior pass", arch)
+		}
+		if p2 := prior(flip(observed)); slices.Equal(p0, p2) {
+			t.Errorf("%s: an observed value did not change the prior pass", arch)
+		}
+		ig.prog.Close()
+
 		g := nn.NewGraph()
 		p := m.buildPosterior(g, b, 1)
 		var kls []*nn.Output
@@ -106,11 +148,6 @@ func TestImputationModelSeesOnlyObservedValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mask, err := m.occlude(b, rand.New(rand.NewPCG(1, 1)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := randomBinary(b, 1, 8, 8, 2)
 		run := func(x data.Images) (kl []float32, logLik float32) {
 			if err := p.feed(g, x, mask, rand.New(rand.NewPCG(3, 3))); err != nil {
 				t.Fatal(err)
@@ -124,21 +161,95 @@ func TestImputationModelSeesOnlyObservedValues(t *testing.T) {
 			return kl, ll.Values()[0]
 		}
 		kl0, ll0 := run(x)
-		const missing, observed = 3*8 + 3, 0 // pixel (3,3) is in the centre square, (0,0) is not
-		if mask.Pix[missing] != 0 || mask.Pix[observed] != 1 {
-			t.Fatalf("centre mask %v", mask.Pix[:64])
+		if kl1, ll1 := run(flip(missing)); slices.Equal(kl0, kl1) || ll1 == ll0 {
+			t.Errorf("%s: a missing value did not change q (%v → %v) or the likelihood (%g → %g)", arch, kl0, kl1, ll0, ll1)
 		}
-		flip := func(j int) data.Images {
-			y := x.Clone()
-			y.Pix[j] = 1 - y.Pix[j]
-			return y
+	}
+}
+
+// With nothing missing, p(x_miss | x_obs) = 1, so the importance weights
+// p(z | x_obs)/q(z | x, m) of a conditional model have mean exactly 1 for
+// any weights: log mean w → 0. Wrong normalisation of either density, or
+// a q and p of different variables, would show. The output layers of q
+// and p are scaled up so that the two differ.
+func TestConditionalWeightsHaveMeanOneWhenNothingIsMissing(t *testing.T) {
+	for _, arch := range []string{Conv, Hier} {
+		m := newTestModel(t, Config{Arch: arch, Latent: 2, Latents: "1x2d,1x2", ZChannels: 1, Impute: data.Center})
+		// Heads of q: broader, log σ² ≈ 0.6; heads of p: means shifted by
+		// 0.8, log σ² ≈ −0.2. With q broader than p the weights are
+		// bounded, so their mean converges fast. Each head's biases are
+		// (μ, log σ²) of its z dimensions (2 dense units, or 1 channel).
+		for _, p := range m.ps.List() {
+			head, _ := strings.CutSuffix(p.Name, ".b")
+			z, inQ := 2, head == "enc.out" || head == "bu.top"
+			switch {
+			case inQ || head == "ctx.out" || head == "ctx.top":
+			case strings.HasSuffix(head, ".merge2") || strings.HasSuffix(head, ".prior"):
+				z, inQ = 1, strings.HasSuffix(head, ".merge2")
+			default:
+				continue
+			}
+			for i := range m.ps.Get(head + ".w").Data {
+				m.ps.Get(head + ".w").Data[i] *= 0.3
+			}
+			for j := range z {
+				if inQ {
+					p.Data[z+j] = 0.6
+				} else {
+					p.Data[j] += 0.8
+					p.Data[z+j] = -0.2
+				}
+			}
 		}
-		kl1, ll1 := run(flip(missing))
-		if !slices.Equal(kl0, kl1) || ll1 == ll0 {
-			t.Errorf("%s: a missing value changed q (%v → %v) or not the likelihood (%g → %g)", arch, kl0, kl1, ll0, ll1)
+		const b, k = 2, 40000
+		g := nn.NewGraph()
+		p := m.buildPosterior(g, b, k)
+		lw, ll := g.Output(p.logW), g.Output(p.logLik)
+		var kls []*nn.Output
+		for _, kn := range p.kls {
+			kls = append(kls, g.Output(kn))
 		}
-		if kl2, _ := run(flip(observed)); slices.Equal(kl0, kl2) {
-			t.Errorf("%s: an observed value did not change q", arch)
+		prog, err := g.Compile(nil)
+		if err != nil {
+			t.Fatal(err)
 		}
+		all := data.NewImages(b, 1, 8, 8)
+		nn.Fill(all.Pix, 1)
+		if err := p.feed(g, randomBinary(b, 1, 8, 8, 5), all, rand.New(rand.NewPCG(6, 6))); err != nil {
+			t.Fatal(err)
+		}
+		if err := prog.Run(); err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(ll.Values(), func(v float32) bool { return v != 0 }) {
+			t.Fatalf("%s: log-likelihood of no missing values is not 0", arch)
+		}
+		var kl float64
+		for _, o := range kls {
+			for _, v := range o.Values() {
+				kl += float64(v) / float64(len(o.Values())) / b
+			}
+		}
+		if kl < 0.3 {
+			t.Fatalf("%s: KL %.3f: q and p too close for a meaningful test", arch, kl)
+		}
+		for i := range b {
+			v := make([]float64, k)
+			for j := range k {
+				v[j] = float64(lw.Values()[i*k+j])
+			}
+			// The standard error of the mean of w, relative to 1, bounds
+			// that of log mean w.
+			var s, ss float64
+			for _, x := range v {
+				s += math.Exp(x)
+				ss += math.Exp(2 * x)
+			}
+			se := math.Sqrt((ss/k - (s/k)*(s/k)) / k)
+			if got := logMeanExp(v); math.Abs(got) > 5*se+1e-3 {
+				t.Errorf("%s image %d: log mean w = %.4f (±%.4f), want 0 (KL %.2f)", arch, i, got, se, kl)
+			}
+		}
+		prog.Close()
 	}
 }

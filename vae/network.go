@@ -11,19 +11,22 @@ type network interface {
 	// noise lists the shapes of the noise inputs for rows samples, one
 	// per latent layer.
 	noise(rows int) [][]int
-	// infer builds the pass of q for x (B, C, H, W) with k samples per
+	// infer builds the pass of q for x (B, C', H, W) with k samples per
 	// image from eps (shapes noise(B·k), row b·k + j for sample j of image
-	// b). It returns the decoder output for every sample (B·k, decoderMaps, H, W),
+	// b). cond is nil, or for a conditional model (one trained to impute)
+	// the observed values and mask (B, 2C, H, W) that the prior and the
+	// decoder are conditioned on. It returns the decoder output for every
+	// sample (B·k, decoderMaps, H, W),
 	//
-	//	log p(z) − log q(z|x)   per sample (B·k),
+	//	log p(z | cond) − log q(z | x)   per sample (B·k),
 	//
 	// and the analytic KL(q‖p) of every latent layer, per image or per
 	// sample (their batch means are what the objective uses).
-	infer(g *nn.Graph, x *nn.Node, k int, eps []*nn.Node) (out, logRatio *nn.Node, kls []*nn.Node)
+	infer(g *nn.Graph, x, cond *nn.Node, k int, eps []*nn.Node) (out, logRatio *nn.Node, kls []*nn.Node)
 	// generate builds the decoder output for latents drawn from the prior
-	// with noise eps (shapes noise(n)); scaling the noise by T samples at
-	// temperature T.
-	generate(g *nn.Graph, eps []*nn.Node) *nn.Node
+	// p(z | cond) with noise eps (shapes noise(n)); scaling the noise by T
+	// samples at temperature T.
+	generate(g *nn.Graph, cond *nn.Node, eps []*nn.Node) *nn.Node
 }
 
 // act is a hidden activation of the configured kind.

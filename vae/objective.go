@@ -15,11 +15,15 @@ import (
 //
 //	log w = log p(x|z) + log p(z) − log q(z|x)       (B·K, rows b·K + k)
 //
-// and the analytic KL(q‖p) of every latent layer (see network.infer). For
-// a model trained to impute, the encoder reads (x ⊙ m, m) for an
-// observation mask m (1 observed, 0 missing) and log p(x|z) covers the
-// missing values only: log w is then a log-weight of p(x_miss) with the
-// proposal q(z | x_obs), and the bounds below bound −log p(x_miss).
+// and the analytic KL(q‖p) of every latent layer (see network.infer). A
+// model trained to impute is conditional: for an observation mask m (1
+// observed, 0 missing),
+//
+//	log w = log p(x_miss | z, x_obs) + log p(z | x_obs) − log q(z | x, m),
+//
+// where the prior and decoder read (x ⊙ m, m) and q's encoder (x, m); the
+// likelihood covers the missing values only, and the bounds below bound
+// −log p(x_miss | x_obs).
 type posterior struct {
 	x, mask      *nn.Node // mask: nil unless the model imputes
 	eps          []*nn.Node
@@ -36,7 +40,8 @@ func (m *Model) buildPosterior(g *nn.Graph, batch, k int) *posterior {
 	for i, shape := range m.net.noise(batch * k) {
 		p.eps = append(p.eps, g.Input(fmt.Sprintf("eps%d", i), shape...))
 	}
-	out, logRatio, kls := m.net.infer(g, m.encoderInput(g, p.x, p.mask), k, p.eps)
+	enc, cond := m.inputs(g, p.x, p.mask)
+	out, logRatio, kls := m.net.infer(g, enc, cond, k, p.eps)
 	p.kls = kls
 	x := g.RepeatRows(p.x, k)
 	var missing *nn.Node
@@ -48,17 +53,24 @@ func (m *Model) buildPosterior(g *nn.Graph, batch, k int) *posterior {
 	return p
 }
 
-// encoderInput is x, or (x ⊙ m, m) along channels for a model trained to
-// impute.
-func (m *Model) encoderInput(g *nn.Graph, x, mask *nn.Node) *nn.Node {
+// inputs returns what q's encoder reads, x, and no condition; or for a
+// model trained to impute (x, m) and the condition (x ⊙ m, m), along
+// channels.
+func (m *Model) inputs(g *nn.Graph, x, mask *nn.Node) (enc, cond *nn.Node) {
 	if mask == nil {
-		return x
+		return x, nil
 	}
+	return g.Concat(x, mask), observed(g, x, mask)
+}
+
+// observed is the condition of a conditional model, (x ⊙ m, m) along
+// channels.
+func observed(g *nn.Graph, x, mask *nn.Node) *nn.Node {
 	return g.Concat(g.Mul(x, mask), mask)
 }
 
 // feed sets x, the observation masks (for a model trained to impute; see
-// occlude) and all ε ~ N(0, I) from rng.
+// TrainingMasks) and all ε ~ N(0, I) from rng.
 func (p *posterior) feed(g *nn.Graph, x, mask data.Images, rng *rand.Rand) error {
 	if want := p.x.Shape(); x.N != want[0] || x.C != want[1] || x.H != want[2] || x.W != want[3] {
 		return fmt.Errorf("vae: batch %v does not match the model's input %v", x, want)
@@ -77,9 +89,10 @@ func (p *posterior) feed(g *nn.Graph, x, mask data.Images, rng *rand.Rand) error
 	return nil
 }
 
-// occlude draws the observation masks of n images for a model trained to
-// impute (Config.Impute), and returns the zero Images for any other.
-func (m *Model) occlude(n int, rng *rand.Rand) (data.Images, error) {
+// TrainingMasks draws observation masks (1 observed, 0 missing) for n
+// images from the occlusion a model trained to impute was trained on
+// (Config.Impute), and returns the zero Images for any other model.
+func (m *Model) TrainingMasks(n int, rng *rand.Rand) (data.Images, error) {
 	c := m.cfg
 	switch c.Impute {
 	case "":
@@ -182,7 +195,7 @@ func (o *objective) Graph() *nn.Graph             { return o.g }
 func (o *objective) Loss() *nn.Node               { return o.loss }
 func (o *objective) Metrics() map[string]*nn.Node { return o.metrics }
 func (o *objective) Feed(x data.Images, rng *rand.Rand) error {
-	mask, err := o.m.occlude(x.N, rng)
+	mask, err := o.m.TrainingMasks(x.N, rng)
 	if err != nil {
 		return err
 	}

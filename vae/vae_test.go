@@ -61,45 +61,53 @@ func logMeanExp(v []float64) float64 {
 }
 
 // The analytic KL in the graph must equal E_q[log q(z|x) − log p(z)], which
-// the graph's log-weights give by Monte Carlo: E[log w − log p(x|z)] = −KL.
+// the graph's log-weights give by Monte Carlo: E[log w − log p(x|z)] = −KL;
+// for a conditional model (trained to impute) p is p(z | x_obs).
 func TestAnalyticKLMatchesMonteCarlo(t *testing.T) {
-	m := newTestModel(t, Config{})
-	// Make q far from the prior so that the KL is not small.
-	encOut := m.net.(*convNet).encOut
-	for i := range encOut.B.Data {
-		encOut.B.Data[i] = float32(i%3) - 1
-	}
-	const b, k = 2, 20000
-	g := nn.NewGraph()
-	p := m.buildPosterior(g, b, k)
-	klOut, lwOut, llOut := g.Output(p.kls[0]), g.Output(p.logW), g.Output(p.logLik)
-	prog, err := g.Compile(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), data.Images{}, rand.New(rand.NewPCG(5, 5))); err != nil {
-		t.Fatal(err)
-	}
-	if err := prog.Run(); err != nil {
-		t.Fatal(err)
-	}
-	lw, ll := lwOut.Values(), llOut.Values()
-	for i := 0; i < b; i++ {
-		var s, ss float64
-		for j := 0; j < k; j++ {
-			r := float64(lw[i*k+j] - ll[i*k+j]) // log p(z) − log q(z|x)
-			s += r
-			ss += r * r
+	for _, impute := range []string{"", data.Quadrant} {
+		m := newTestModel(t, Config{Impute: impute})
+		// Make q far from the prior so that the KL is not small.
+		encOut := m.net.(*convNet).enc.out
+		for i := range encOut.B.Data {
+			encOut.B.Data[i] = float32(i%3) - 1
 		}
-		mean := s / k
-		se := math.Sqrt((ss/k - mean*mean) / k)
-		kl := float64(klOut.Values()[i])
-		if kl < 1 {
-			t.Fatalf("KL %g too small for a meaningful test", kl)
+		const b, k = 2, 20000
+		g := nn.NewGraph()
+		p := m.buildPosterior(g, b, k)
+		klOut, lwOut, llOut := g.Output(p.kls[0]), g.Output(p.logW), g.Output(p.logLik)
+		prog, err := g.Compile(nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if math.Abs(-mean-kl) > 5*se+1e-3 {
-			t.Errorf("image %d: analytic KL %.4f, Monte Carlo %.4f ± %.4f", i, kl, -mean, se)
+		mask, err := m.TrainingMasks(b, rand.New(rand.NewPCG(4, 4)))
+		if err != nil {
+			t.Fatal(err)
 		}
+		if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), mask, rand.New(rand.NewPCG(5, 5))); err != nil {
+			t.Fatal(err)
+		}
+		if err := prog.Run(); err != nil {
+			t.Fatal(err)
+		}
+		lw, ll := lwOut.Values(), llOut.Values()
+		for i := 0; i < b; i++ {
+			var s, ss float64
+			for j := 0; j < k; j++ {
+				r := float64(lw[i*k+j] - ll[i*k+j]) // log p(z) − log q(z|x)
+				s += r
+				ss += r * r
+			}
+			mean := s / k
+			se := math.Sqrt((ss/k - mean*mean) / k)
+			kl := float64(klOut.Values()[i])
+			if kl < 1 {
+				t.Fatalf("impute %q: KL %g too small for a meaningful test", impute, kl)
+			}
+			if math.Abs(-mean-kl) > 5*se+1e-3 {
+				t.Errorf("impute %q, image %d: analytic KL %.4f, Monte Carlo %.4f ± %.4f", impute, i, kl, -mean, se)
+			}
+		}
+		prog.Close()
 	}
 }
 
@@ -144,9 +152,9 @@ func TestIWAELossIsLogMeanExpOfWeights(t *testing.T) {
 func TestNLLExactWhenWeightsAreConstant(t *testing.T) {
 	m := newTestModel(t, Config{})
 	net := m.net.(*convNet)
-	nn.Fill(net.encOut.W.Data, 0)
-	nn.Fill(net.encOut.B.Data, 0) // μ = 0, log σ² = 0
-	nn.Fill(net.decIn.W.Data, 0)  // the decoder sees only biases
+	nn.Fill(net.enc.out.W.Data, 0)
+	nn.Fill(net.enc.out.B.Data, 0) // μ = 0, log σ² = 0
+	nn.Fill(net.decIn.W.Data, 0)   // the decoder sees only biases
 	mean, err := m.Sample(1, 0, rand.New(rand.NewPCG(0, 0)))
 	if err != nil {
 		t.Fatal(err)
@@ -303,8 +311,17 @@ func TestSampleAtTemperatureZeroIsDeterministic(t *testing.T) {
 // over samples; the log-densities come from the Gaussian log-pdf ops and
 // the KLs from the pairwise KL op, two independent routes.
 func TestHierKLMatchesMonteCarlo(t *testing.T) {
-	for _, prior := range []string{Learned, Standard} {
-		m := newTestModel(t, Config{Arch: Hier, Latents: "1x3d,2x2,2x4", ZChannels: 2, Prior: prior})
+	for _, cfg := range []Config{{Prior: Learned}, {Prior: Standard}, {Prior: Learned, Impute: data.Half}} {
+		cfg.Arch, cfg.Latents, cfg.ZChannels = Hier, "1x3d,2x2,2x4", 2
+		m := newTestModel(t, cfg)
+		prior := cfg.Prior + " prior"
+		if cfg.Impute != "" {
+			prior = "conditional " + prior
+			n := m.net.(*hierNet)
+			for i := range n.ctx.top.W.Data {
+				n.ctx.top.W.Data[i] *= 8
+			}
+		}
 		// Push q and p apart: scale up every small-gain output layer and
 		// shift q's means.
 		n := m.net.(*hierNet)
@@ -319,7 +336,7 @@ func TestHierKLMatchesMonteCarlo(t *testing.T) {
 			}
 			nn.Fill(l.merge2.B.Data[:2], 0.7)
 		}
-		nn.Fill(n.topQ.B.Data[:3], -0.5)
+		nn.Fill(n.bu.top.B.Data[:3], -0.5)
 		const b, k = 2, 4000
 		g := nn.NewGraph()
 		p := m.buildPosterior(g, b, k)
@@ -332,7 +349,11 @@ func TestHierKLMatchesMonteCarlo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), data.Images{}, rand.New(rand.NewPCG(5, 5))); err != nil {
+		mask, err := m.TrainingMasks(b, rand.New(rand.NewPCG(4, 4)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), mask, rand.New(rand.NewPCG(5, 5))); err != nil {
 			t.Fatal(err)
 		}
 		if err := prog.Run(); err != nil {
@@ -353,10 +374,10 @@ func TestHierKLMatchesMonteCarlo(t *testing.T) {
 		mean := s / (b * k)
 		se := math.Sqrt((ss/(b*k) - mean*mean) / (b * k))
 		if klSum/(b*k) < 3 {
-			t.Fatalf("%s prior: KL %.3f too small for a meaningful test", prior, klSum/(b*k))
+			t.Fatalf("%s: KL %.3f too small for a meaningful test", prior, klSum/(b*k))
 		}
 		if math.Abs(mean) > 5*se+1e-3 {
-			t.Errorf("%s prior: Σ KL − (log q − log p) averages %.4f ± %.4f over samples, want 0", prior, mean, se)
+			t.Errorf("%s: Σ KL − (log q − log p) averages %.4f ± %.4f over samples, want 0", prior, mean, se)
 		}
 	}
 }

@@ -111,8 +111,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Seconds: time.Since(start).Seconds(),
 	}
 	if t := r.cfg.VAE.Impute; t != "" {
-		// −log p(x_miss) with the proposal q(z | x_obs): no whole-image
-		// baseline or bits per dimension applies.
+		// −log p(x_miss | x_obs) with the proposal q(z | x, m): no
+		// whole-image baseline or bits per dimension applies.
 		res.Of = fmt.Sprintf("missing pixels (%s masks)", t)
 		if asJSON {
 			b, _ := json.Marshal(res)

@@ -176,14 +176,8 @@ func TestTrainSampleEvalAndResume(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, out) {
 		t.Fatalf("sample: exit %d, %s %s", code, stdout, stderr)
 	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(f)
-	f.Close()
-	if err != nil || img.Bounds().Dx() != 4*30+2 || img.Bounds().Dy() != 3*30+2 {
-		t.Fatalf("sample grid: %v, %v; want 122x92 (4x3 tiles of 28 px)", err, img.Bounds())
+	if w, h, err := pngSize(out); err != nil || w != 4*30+2 || h != 3*30+2 {
+		t.Fatalf("sample grid: %v, %dx%d; want 122x92 (4x3 tiles of 28 px)", err, w, h)
 	}
 
 	code, stdout, stderr = genmodel("eval", "--run", a, "--iw", "5", "--n", "20", "--json", "--quiet")
@@ -220,15 +214,23 @@ func TestTrainSampleEvalAndResume(t *testing.T) {
 	if imp.Images != 12 || imp.Missing != 196 || !(imp.NLL > 0) || !(imp.BaselineNLL > 0) || !(imp.MSE > 0 && imp.MSE < 1) || imp.Gallery != gallery {
 		t.Fatalf("impute result %+v", imp)
 	}
-	f, err = os.Open(gallery)
+	if w, h, err := pngSize(gallery); err != nil || w != 5*30+2 || h != 4*30+2 {
+		t.Fatalf("imputation gallery: %v, %dx%d; want 152x122 (5 columns; original, occluded, 2 chains)", err, w, h)
+	}
+}
+
+// pngSize returns the width and height of a PNG file.
+func pngSize(path string) (w, h int, err error) {
+	f, err := os.Open(path)
 	if err != nil {
-		t.Fatal(err)
+		return 0, 0, err
 	}
-	img, err = png.Decode(f)
-	f.Close()
-	if err != nil || img.Bounds().Dx() != 5*30+2 || img.Bounds().Dy() != 4*30+2 {
-		t.Fatalf("imputation gallery: %v, %v; want 152x122 (5 columns; original, occluded, 2 chains)", err, img.Bounds())
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return 0, 0, err
 	}
+	return img.Bounds().Dx(), img.Bounds().Dy(), nil
 }
 
 // Every likelihood, pixel model, mollifier and objective trains and
@@ -242,6 +244,7 @@ func TestTrainVariants(t *testing.T) {
 		{"--warmup", "2", "--free-bits", "0.1", "--prior", "standard", "--latents", "1x2d,1x7,2x14,1x28", "--zchannels", "1"},
 		{"--ar", "2", "--ar-width", "2", "--latents", "1x2d,1x7,1x14", "--zchannels", "1"},
 		{"--impute", "all", "--latents", "1x2d,1x7,1x14", "--zchannels", "1"},
+		{"--impute", "center", "--arch", "conv", "--latent", "2"},
 		{"--ar", "3", "--ar-width", "2", "--arch", "conv", "--latent", "2", "--likelihood", "logistic"},
 	} {
 		dir := filepath.Join(t.TempDir(), "run")
@@ -249,6 +252,15 @@ func TestTrainVariants(t *testing.T) {
 		if code, _, stderr := genmodel(args...); code != 0 {
 			t.Errorf("%q: exit %d: %s", flags, code, stderr)
 			continue
+		}
+		// samples.png: 8×8 samples, or for a model trained to impute 16
+		// training images in 5 rows (original, occluded, 3 imputations).
+		w, h := 8*30+2, 8*30+2
+		if slices.Contains(flags, "--impute") {
+			w, h = 16*30+2, 5*30+2
+		}
+		if gw, gh, err := pngSize(filepath.Join(dir, "samples.png")); err != nil || gw != w || gh != h {
+			t.Errorf("%q: samples.png %dx%d, %v; want %dx%d", flags, gw, gh, err, w, h)
 		}
 		code, stdout, stderr := genmodel("eval", "--run", dir, "--iw", "2", "--n", "3", "--json", "--quiet")
 		var res evalResult

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -72,7 +73,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&rc.VAE.Beta, "beta", 1, "β, the KL weight (β-VAE)")
 	fs.IntVar(&rc.VAE.AR, "ar", 0, "autoregressive reconstruction: masked conv layers (PixelCNN type A then B) over the pixels, conditioned on the decoder (0: off, else ≥ 2)")
 	fs.IntVar(&rc.VAE.ARWidth, "ar-width", 0, "channels of the autoregressive layers and of the decoder features they read (default 32 with --ar)")
-	fs.StringVar(&rc.VAE.Impute, "impute", "", "train to impute: the encoder sees the observed pixels and the mask, the loss covers the missing ones; masks of this occlusion ("+strings.Join(data.Occlusions(), ", ")+", or all)")
+	fs.StringVar(&rc.VAE.Impute, "impute", "", "train a conditional model to impute, p(x_miss | x_obs): the prior and decoder see the observed pixels and the mask, q the whole image, the loss covers the missing pixels; masks of this occlusion ("+strings.Join(data.Occlusions(), ", ")+", or all)")
 	fs.IntVar(&rc.VAE.WarmUp, "warmup", 0, "steps over which the KL weight rises linearly from 0 to β (0: none)")
 	fs.Float64Var(&rc.VAE.FreeBits, "free-bits", 0, "free bits: nats per latent layer below which its KL costs nothing (0: off)")
 	fs.IntVar(&rc.VAE.IWAE, "iwae", 1, "train on the importance-weighted bound with K samples (1: ELBO)")
@@ -291,17 +292,45 @@ func newTrainer(rc *runConfig, dir string) (*train.Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
+	preview := rc.Pixels.TestSet(trainSet.Subset(16)).Images
 	t.AfterSave = func(int) error {
 		if err := viewer.Params().Load(t.EMA()); err != nil {
 			return err
 		}
-		x, err := viewer.Sample(64, 1, rand.New(rand.NewPCG(rc.Train.Seed, 1)))
+		img, err := previewImage(viewer, preview, rand.New(rand.NewPCG(rc.Train.Seed, 1)))
 		if err != nil {
 			return err
 		}
-		return samples.SaveGrid(filepath.Join(dir, "samples.png"), x)
+		return samples.SavePNG(filepath.Join(dir, "samples.png"), img)
 	}
 	return t, nil
+}
+
+// previewImage is what samples.png shows: 64 samples of the model, or for
+// a model trained to impute (conditional, so its samples need observed
+// pixels) an imputation gallery of the training images x with masks of
+// its training occlusion and three independent imputations each.
+func previewImage(m *vae.Model, x data.Images, rng *rand.Rand) (image.Image, error) {
+	if m.Config().Impute == "" {
+		s, err := m.Sample(64, 1, rng)
+		if err != nil {
+			return nil, err
+		}
+		return samples.Grid(s, 8, 2)
+	}
+	mask, err := m.TrainingMasks(x.N, rng)
+	if err != nil {
+		return nil, err
+	}
+	var rows []data.Images
+	for range 3 {
+		imp, err := m.Impute(x, mask, 1, rng)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, imp.Last)
+	}
+	return samples.Imputations(x, mask, rows...)
 }
 
 // summarize prints where the results are and what to run next.
