@@ -78,8 +78,9 @@ func (op activationOp) SymDiff(in gorgonia.Nodes, y, dy *gorgonia.Node) (gorgoni
 // elementGrain is the fewest elements an elementwise op gives a goroutine.
 const elementGrain = 1 << 14
 
-// activate sets y = act(x); ELU's eˣ − 1 is computed as expm1 (in float32
-// by the faster expm1Neg32). Ranges of elements run in parallel.
+// activate sets y = act(x); in float32 ELU is kernels.ELU, in float64 it
+// uses math.Expm1 (exact, for gradient checks). Ranges of elements run in
+// parallel.
 func activate[T kernels.Float](act activation, x, y []T) {
 	kernels.ForRanges(len(x), elementGrain, func(lo, hi int) {
 		x, y := x[lo:hi], y[lo:hi]
@@ -88,17 +89,10 @@ func activate[T kernels.Float](act activation, x, y []T) {
 			return
 		}
 		if x32, ok := any(x).([]float32); ok {
-			// y = max(x, 0) + expm1(min(x, 0)), without a branch on the
-			// unpredictable sign: the sign bit, spread by a shift, masks.
-			y32 := any(y).([]float32)
-			for i, v := range x32 {
-				u := math.Float32bits(v)
-				neg := uint32(int32(u) >> 31)
-				y32[i] = math.Float32frombits(u&^neg) + expm1Neg32(math.Float32frombits(u&neg))
-			}
+			kernels.ELU(x32, any(y).([]float32))
 			return
 		}
-		for i, v := range x { // float64: exact, for gradient checks
+		for i, v := range x {
 			if v > 0 {
 				y[i] = v
 			} else {
@@ -106,27 +100,6 @@ func activate[T kernels.Float](act activation, x, y []T) {
 			}
 		}
 	})
-}
-
-// expm1Neg32 is eˣ − 1 for x ≤ 0 in float32 arithmetic, to a few units in
-// the last place, several times faster than math.Expm1 through float64
-// (whose conversions also chain one call to the next): with k = round(x/ln 2)
-// and r = x − k ln 2 (|r| ≤ ½ ln 2, ln 2 split in two parts for accuracy),
-// eˣ − 1 = 2ᵏ q + (2ᵏ − 1), q = eʳ − 1 by its Taylor polynomial of degree 7
-// (the first term left out is below 6e-9). k is rounded by adding 1.5·2²³,
-// which leaves k in the low bits of the sum, so no conversion between
-// floats and integers is needed. x is clamped at −40, where eˣ − 1 = −1 in
-// float32.
-func expm1Neg32(x float32) float32 {
-	const ln2Hi, ln2Lo = 0.693145751953125, 1.428606765330187045e-06
-	const round = 12582912.0 // 1.5·2²³
-	x = max(x, -40)
-	t := x*(1/math.Ln2) + round
-	k := t - round
-	r := (x - k*ln2Hi) - k*ln2Lo
-	q := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
-	s := math.Float32frombits((math.Float32bits(t) - 0x4B400000 + 127) << 23) // 2ᵏ: t's bits are those of 1.5·2²³ plus k
-	return s*q + (s - 1)
 }
 
 // reluForward sets y = max(x, 0) by clearing the bits of negative numbers
@@ -206,12 +179,7 @@ func activationBackward[T kernels.Float](act activation, y, dy, dx []T) {
 			return
 		}
 		if y32, ok := any(y).([]float32); ok {
-			// dx = dy·(min(y, 0) + 1), min(y, 0) by the sign mask of y.
-			dy32, dx32 := any(dy).([]float32), any(dx).([]float32)
-			for i, v := range y32 {
-				u := math.Float32bits(v)
-				dx32[i] = dy32[i] * (math.Float32frombits(u&uint32(int32(u)>>31)) + 1)
-			}
+			kernels.ELUGrad(y32, any(dy).([]float32), any(dx).([]float32))
 			return
 		}
 		for i, v := range y {
