@@ -244,6 +244,10 @@ func (op perExampleOp) SymDiff(in gorgonia.Nodes, _, g *gorgonia.Node) (gorgonia
 // perExampleForward sets out[b] to the term of example b of the inputs in.
 // Ranges of examples run in parallel.
 func perExampleForward[T kernels.Float](kind perExample, in [][]T, out []T) {
+	if in32, ok := any(in).([][]float32); ok && kind.gaussian() {
+		gaussianForward32(kind, in32, any(out).([]float32))
+		return
+	}
 	d := len(in[0]) / len(out)
 	kernels.ForRanges(len(out), max(1, elementGrain/d), func(lo, hi int) {
 		var u [4]float64
@@ -320,6 +324,10 @@ func (op perExampleGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
 // the inputs in, given the gradient g (B) of the per-example terms. Ranges
 // of elements run in parallel.
 func perExampleBackward[T kernels.Float](kind perExample, wrt int, in [][]T, g, d []T) {
+	if in32, ok := any(in).([][]float32); ok && kind.gaussian() {
+		gaussianBackward32(kind, wrt, in32, any(g).([]float32), any(d).([]float32))
+		return
+	}
 	n := len(d) / len(g)
 	kernels.ForRanges(len(d), elementGrain, func(lo, hi int) {
 		var u [4]float64
@@ -330,4 +338,164 @@ func perExampleBackward[T kernels.Float](kind perExample, wrt int, in [][]T, g, 
 			d[i] = T(float64(g[i/n]) * kind.partial(wrt, &u))
 		}
 	})
+}
+
+// gaussian reports whether the term is one of the Gaussian ones, which
+// have float32 paths through the vector exponential kernels.Exp.
+func (k perExample) gaussian() bool {
+	return k == gaussianKL || k == gaussianKLPair || k == gaussianLogPdf
+}
+
+// expBlock is the number of elements whose exponentials are taken at once
+// by the float32 paths: their buffers stay in the first-level cache.
+const expBlock = 512
+
+// gaussianForward32 is perExampleForward of a Gaussian term in float32:
+// the terms of a block of elements at once (gaussianTerms32), summed per
+// example in float64.
+func gaussianForward32(kind perExample, in [][]float32, out []float32) {
+	d := len(in[0]) / len(out)
+	kernels.ForRanges(len(out), max(1, elementGrain/d), func(lo, hi int) {
+		var t, e [expBlock]float32
+		for b := lo; b < hi; b++ {
+			var s float64
+			for i := b * d; i < (b+1)*d; i += expBlock {
+				n := min(expBlock, (b+1)*d-i)
+				gaussianTerms32(kind, in, i, t[:n], e[:n])
+				for _, v := range t[:n] {
+					s += float64(v)
+				}
+			}
+			out[b] = float32(s)
+		}
+	})
+}
+
+// gaussianTerms32 sets t to the summands of kind at elements i0, i0+1, …
+// of the inputs (see perExample.term), using e as scratch:
+//
+//	GaussianKL       ½ (μ² + eᵛ − v − 1)
+//	GaussianKLPair   ½ (vp − vq + e^(vq−vp) + (μq − μp)² e^(−vp) − 1)
+//	GaussianLogPdf   −½ ((z − μ)² e^(−v) + v + log 2π)
+func gaussianTerms32(kind perExample, in [][]float32, i0 int, t, e []float32) {
+	n := len(t)
+	switch kind {
+	case gaussianKL:
+		mu, v := in[0][i0:i0+n], in[1][i0:i0+n]
+		kernels.Exp(v, e)
+		for i := range t {
+			t[i] = 0.5 * (mu[i]*mu[i] + e[i] - v[i] - 1)
+		}
+	case gaussianKLPair:
+		muQ, vQ, muP, vP := in[0][i0:i0+n], in[1][i0:i0+n], in[2][i0:i0+n], in[3][i0:i0+n]
+		for i := range t {
+			t[i], e[i] = vQ[i]-vP[i], -vP[i]
+		}
+		kernels.Exp(t, t)
+		kernels.Exp(e, e)
+		for i := range t {
+			d := muQ[i] - muP[i]
+			t[i] = 0.5 * (vP[i] - vQ[i] + t[i] + d*d*e[i] - 1)
+		}
+	default: // gaussianLogPdf
+		z, mu, v := in[0][i0:i0+n], in[1][i0:i0+n], in[2][i0:i0+n]
+		for i := range e {
+			e[i] = -v[i]
+		}
+		kernels.Exp(e, e)
+		l2p := float32(log2Pi)
+		for i := range t {
+			d := z[i] - mu[i]
+			t[i] = -0.5 * (d*d*e[i] + v[i] + l2p)
+		}
+	}
+}
+
+// gaussianBackward32 is perExampleBackward of a Gaussian term in float32:
+// the partials of a block of elements at once (gaussianPartials32), then
+// scaled by each example's gradient.
+func gaussianBackward32(kind perExample, wrt int, in [][]float32, g, d []float32) {
+	n := len(d) / len(g)
+	kernels.ForRanges(len(d), elementGrain, func(lo, hi int) {
+		var e1, e2 [expBlock]float32
+		for i := lo; i < hi; i += expBlock {
+			m := min(expBlock, hi-i)
+			gaussianPartials32(kind, wrt, in, i, d[i:i+m], e1[:m], e2[:m])
+		}
+		for b := lo / n; b*n < hi; b++ {
+			seg := d[max(lo, b*n):min(hi, (b+1)*n)]
+			for j := range seg {
+				seg[j] *= g[b]
+			}
+		}
+	})
+}
+
+// gaussianPartials32 sets p to the partials of the summands of kind with
+// respect to input wrt at elements i0, i0+1, … (see perExample.partial),
+// using e1 and e2 as scratch; with d = μq − μp (KL pair) or z − μ (log pdf):
+//
+//	GaussianKL       μ;  ½ (eᵛ − 1)
+//	GaussianKLPair   d e^(−vp);  ½ (e^(vq−vp) − 1);  −d e^(−vp);  ½ (1 − e^(vq−vp) − d² e^(−vp))
+//	GaussianLogPdf   −d e^(−v);  d e^(−v);  ½ (d² e^(−v) − 1)
+func gaussianPartials32(kind perExample, wrt int, in [][]float32, i0 int, p, e1, e2 []float32) {
+	n := len(p)
+	x := func(j int) []float32 { return in[j][i0 : i0+n] }
+	neg := func(dst, src []float32) {
+		for i, v := range src {
+			dst[i] = -v
+		}
+		kernels.Exp(dst, dst)
+	}
+	switch {
+	case kind == gaussianKL && wrt == 0:
+		copy(p, x(0))
+	case kind == gaussianKL:
+		kernels.Exp(x(1), p)
+		for i := range p {
+			p[i] = 0.5 * (p[i] - 1)
+		}
+	case kind == gaussianKLPair && wrt == 1:
+		vQ, vP := x(1), x(3)
+		for i := range p {
+			p[i] = vQ[i] - vP[i]
+		}
+		kernels.Exp(p, p)
+		for i := range p {
+			p[i] = 0.5 * (p[i] - 1)
+		}
+	case kind == gaussianKLPair:
+		muQ, vQ, muP, vP := x(0), x(1), x(2), x(3)
+		neg(e2, vP)
+		switch wrt {
+		case 0, 2:
+			sign := float32(1 - wrt) // +1 for μq, −1 for μp
+			for i := range p {
+				p[i] = sign * (muQ[i] - muP[i]) * e2[i]
+			}
+		default:
+			for i := range e1 {
+				e1[i] = vQ[i] - vP[i]
+			}
+			kernels.Exp(e1, e1)
+			for i := range p {
+				d := muQ[i] - muP[i]
+				p[i] = 0.5 * (1 - e1[i] - d*d*e2[i])
+			}
+		}
+	default: // gaussianLogPdf
+		z, mu := x(0), x(1)
+		neg(e2, x(2))
+		for i := range p {
+			d := z[i] - mu[i]
+			switch wrt {
+			case 0:
+				p[i] = -d * e2[i]
+			case 1:
+				p[i] = d * e2[i]
+			default:
+				p[i] = 0.5 * (d*d*e2[i] - 1)
+			}
+		}
+	}
 }

@@ -2,6 +2,17 @@ package kernels
 
 import "math"
 
+// Exp sets y = eˣ in float32, to a few units in the last place, for x in
+// [−87.3, 88.3]; above it gives +Inf (eˣ overflows float32 from 88.72),
+// below it 0 (no subnormal results); a NaN gives a NaN. x and y have one
+// length and may be the same slice. It runs on the calling goroutine.
+func Exp(x, y []float32) {
+	if len(y) != len(x) {
+		panic("kernels: Exp lengths differ")
+	}
+	exp32.exp(x, y)
+}
+
 // ELU sets y = x for x > 0 and y = eˣ − 1 otherwise (the exponential linear
 // unit), in float32, to a few units in the last place (see expm1Neg32),
 // with the vector kernel this CPU runs best. A NaN in x gives a NaN in y.
@@ -11,7 +22,7 @@ func ELU(x, y []float32) {
 	if len(y) != len(x) {
 		panic("kernels: ELU lengths differ")
 	}
-	elu32.forward(x, y)
+	exp32.elu(x, y)
 }
 
 // ELUGrad sets dx = dy · ELU′(x), written with the output y = ELU(x):
@@ -21,23 +32,30 @@ func ELUGrad(y, dy, dx []float32) {
 	if len(dy) != len(y) || len(dx) != len(y) {
 		panic("kernels: ELUGrad lengths differ")
 	}
-	elu32.backward(y, dy, dx)
+	exp32.eluGrad(y, dy, dx)
 }
 
-// eluKernel is an implementation of ELU and ELUGrad.
-type eluKernel struct {
+// expKernel implements Exp, ELU and ELUGrad.
+type expKernel struct {
 	name     string
-	forward  func(x, y []float32)
-	backward func(y, dy, dx []float32)
+	exp, elu func(x, y []float32)
+	eluGrad  func(y, dy, dx []float32)
 }
 
-var elu32 = eluKernels()[0]
+var exp32 = expKernels()[0]
 
-// goELU is the portable kernel, and the tail of the vector ones: the
-// positive part by clearing the bits of negative numbers (their sign bit,
-// spread by a shift, is the mask), with no branch on the unpredictable
-// sign, plus expm1Neg32 of the negative part.
-var goELU = eluKernel{name: "go", forward: eluForwardGo, backward: eluBackwardGo}
+// goExp is the portable kernel, and the tail of the vector ones. ELU's
+// positive part is taken by clearing the bits of negative numbers (their
+// sign bit, spread by a shift, is the mask), with no branch on the
+// unpredictable sign, plus expm1Neg32 of the negative part.
+var goExp = expKernel{name: "go", exp: expGo, elu: eluForwardGo, eluGrad: eluBackwardGo}
+
+func expGo(x, y []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = exp32Go(v)
+	}
+}
 
 func eluForwardGo(x, y []float32) {
 	y = y[:len(x)]
@@ -76,6 +94,25 @@ func expm1Neg32(x float32) float32 {
 	return s*q + (s - 1)
 }
 
+// exp32Go is eˣ as Exp defines it, with the reduction of expm1Neg32:
+// eˣ = 2ᵏ q + 2ᵏ.
+func exp32Go(x float32) float32 {
+	switch {
+	case x > expHi:
+		return float32(math.Inf(1))
+	case x < expLo:
+		return 0
+	case x != x:
+		return x
+	}
+	t := x*eluInvLn2 + eluRound
+	k := t - eluRound
+	r := (x - k*eluLn2Hi) - k*eluLn2Lo
+	q := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
+	s := math.Float32frombits((math.Float32bits(t) - eluBias) << 23)
+	return s*q + s
+}
+
 const (
 	eluClamp         = -40
 	eluInvLn2        = 1 / math.Ln2
@@ -83,15 +120,18 @@ const (
 	eluLn2Hi         = 0.693145751953125
 	eluLn2Lo         = 1.428606765330187045e-06
 	eluBias   uint32 = 0x4B400000 - 127 // the bits of 1.5·2²³ less the exponent bias
+	expLo            = -87.3            // 2ᵏ stays a normal number
+	expHi            = 88.3             // and finite
 )
 
 // eluConsts holds the constants of the vector kernels, each repeated over
-// 16 lanes: the clamp, 1/ln 2, 1.5·2²³, the two parts of ln 2, the Taylor
-// coefficients 1/7! … 1/2!, 1, and the exponent bias (as bits).
-var eluConsts = func() (t [13][16]float32) {
-	v := [13]float32{eluClamp, eluInvLn2, eluRound, eluLn2Hi, eluLn2Lo,
+// 16 lanes: the ELU clamp, 1/ln 2, 1.5·2²³, the two parts of ln 2, the
+// Taylor coefficients 1/7! … 1/2!, 1, the exponent bias (as bits), Exp's
+// range and +Inf.
+var eluConsts = func() (t [16][16]float32) {
+	v := [16]float32{eluClamp, eluInvLn2, eluRound, eluLn2Hi, eluLn2Lo,
 		1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1,
-		math.Float32frombits(eluBias)}
+		math.Float32frombits(eluBias), expLo, expHi, float32(math.Inf(1))}
 	for i := range t {
 		for j := range t[i] {
 			t[i][j] = v[i]
