@@ -219,6 +219,38 @@ func TestTrainSampleEvalAndResume(t *testing.T) {
 	}
 }
 
+// --time stops training (exit 0) with a checkpoint of the last step, and
+// --resume with --time continues from it.
+func TestTrainTimeBudget(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := genmodel("train", "vae", "--arch", "conv", "--width", "2", "--latent", "2", "--batch", "4",
+		"--steps", "100000000", "--save-every", "100000000", "--time", "1500ms", "--out", dir, "--quiet")
+	if code != 0 || !strings.Contains(stderr, "--time budget of 1.5s is spent") {
+		t.Fatalf("train --time: exit %d, %s", code, stderr)
+	}
+	latest := func() int {
+		ckpt, err := train.LatestCheckpoint(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := train.LoadCheckpoint(ckpt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Step
+	}
+	first := latest()
+	if first < 1 || first >= 100000000 {
+		t.Fatalf("checkpoint after --time at step %d", first)
+	}
+	if code, _, stderr := genmodel("train", "--resume", dir, "--time", "1s", "--quiet"); code != 0 || latest() <= first {
+		t.Fatalf("resume --time: exit %d, step %d after %d: %s", code, latest(), first, stderr)
+	}
+	if code, _, stderr := genmodel("train", "vae", "--time", "-1s"); code != 2 || !strings.Contains(stderr, "--time must be ≥ 0") {
+		t.Errorf("--time -1s: exit %d, %s", code, stderr)
+	}
+}
+
 // pngSize returns the width and height of a PNG file.
 func pngSize(path string) (w, h int, err error) {
 	f, err := os.Open(path)

@@ -26,12 +26,13 @@ const trainAbout = `Trains a model and leaves a run folder (config.json, metrics
 checkpoints/, loss.png, samples.png). Flags may come before or after the
 model name. With no flags: the hierarchical VAE on dynamically binarized
 MNIST, about 35 minutes on 2 cores (--arch conv: the single-latent VAE, about
-4 minutes). Ctrl-C saves a checkpoint before exiting; --resume DIR continues
-a run exactly where its last checkpoint left it.`
+4 minutes). Ctrl-C, or the end of a --time budget, saves a checkpoint
+before exiting; --resume DIR continues a run exactly where its last
+checkpoint left it.`
 
 // resumable lists the flags that may be given with --resume; everything
 // else comes from the run's checkpoint.
-var resumable = []string{"resume", "steps", "quiet"}
+var resumable = []string{"resume", "steps", "time", "quiet"}
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", "<model> [flags]", trainAbout)
@@ -44,6 +45,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		quiet    bool
 		molKind  string
 		molSched string
+		budget   time.Duration
 	)
 	fs.BoolVar(&mollOn, "mollify", false, "mollify the training data (Tran et al. 2023): noise or blur decaying to zero")
 	fs.StringVar(&molKind, "mollify-kind", "gaussian", "mollification: gaussian (variance-preserving noise) or blur")
@@ -80,12 +82,16 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&out, "out", "", "run folder (default runs/<model>-<dataset>-<time>)")
 	fs.StringVar(&resume, "resume", "", "continue the run in this folder from its latest checkpoint")
 	fs.BoolVar(&quiet, "quiet", false, "no progress bar")
+	fs.DurationVar(&budget, "time", 0, "also stop after this much training time, e.g. 2h or 90m (0: no limit), saving a checkpoint; --resume continues")
 	pos, set, err := parse(fs, args, stdout)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 1 {
 		return usagef("one model expected, got %q", pos)
+	}
+	if budget < 0 {
+		return usagef("--time must be ≥ 0, got %v", budget)
 	}
 
 	var (
@@ -95,7 +101,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if resume != "" {
 		for name := range set {
 			if !slices.Contains(resumable, name) {
-				return usagef("--%s cannot be changed on --resume: the run's own configuration is used (only --steps and --quiet may be given)", name)
+				return usagef("--%s cannot be changed on --resume: the run's own configuration is used (only --steps, --time and --quiet may be given)", name)
 			}
 		}
 		dir = resume
@@ -181,8 +187,17 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stderr, "training %s (%d parameters) on %s (%s pixels) for %d steps, mollify %s; run folder %s\n",
 		rc.Model, trainer.Model.Params().Count(), rc.Dataset, rc.Pixels, rc.Train.Steps, trainer.Mollifier, dir)
+	if budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, budget)
+		defer cancel()
+	}
 	start := time.Now()
 	err = trainer.Run(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(stderr, "the --time budget of %v is spent at step %d; continue with: genmodel train --resume %s\n", budget, trainer.Step(), dir)
+		err = nil
+	}
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted at step %d; continue with: genmodel train --resume %s", trainer.Step(), dir)
 	}
