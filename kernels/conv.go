@@ -230,14 +230,30 @@ func BiasBackward[T Float](dy []T, n, k, hw int, db []T) error {
 		for c := lo; c < hi; c++ {
 			var s float64
 			for b := range n {
-				for _, v := range dy[(b*k+c)*hw:][:hw] {
-					s += float64(v)
-				}
+				s += sum64(dy[(b*k+c)*hw:][:hw])
 			}
 			db[c] = T(s)
 		}
 	})
 	return nil
+}
+
+// sum64 is Σ v in float64, in four interleaved partial sums (v[i] goes to
+// sum i mod 4) added at the end: a fixed order, so the same on every
+// machine, without the latency of one long chain of additions.
+func sum64[T Float](v []T) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		s0 += float64(v[i])
+		s1 += float64(v[i+1])
+		s2 += float64(v[i+2])
+		s3 += float64(v[i+3])
+	}
+	for ; i < len(v); i++ {
+		s0 += float64(v[i])
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // checkConv validates g and the lengths of the slices a convolution kernel
