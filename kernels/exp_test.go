@@ -33,50 +33,57 @@ func eluInputs(n int) []float32 {
 	return x
 }
 
+// checkUnary checks a kernel f of Exp or ELU (name fn) against want on
+// prefixes of x of lengths around the vector sizes: to 4e-7 relative, or
+// exactly where want is infinite or 0; nothing written past the prefix; in
+// place as out of place, to within the Go kernel's rounding (ref); a NaN
+// at any lane gives a NaN.
+func checkUnary(t *testing.T, k, fn string, f, ref func(x, y []float32), x []float32, want func(float32) float64) {
+	t.Helper()
+	for _, n := range []int{0, 1, 7, 8, 15, 16, 17, 33, len(x)} {
+		y := make([]float32, n+1)
+		y[n] = 42
+		f(x[:n], y[:n])
+		if y[n] != 42 {
+			t.Fatalf("%s %s: n=%d wrote past the end", k, fn, n)
+		}
+		for i, v := range x[:n] {
+			w := want(v)
+			exact := math.IsInf(w, 0) || w == 0
+			if got := float64(y[i]); got != w && (exact || math.Abs(got-w) > 4e-7*math.Abs(w)) {
+				t.Fatalf("%s: n=%d: %s(%g) = %.9g, want %.9g", k, n, fn, v, got, w)
+			}
+		}
+	}
+	in := append([]float32(nil), x[:100]...)
+	f(in, in)
+	r := make([]float32, 100)
+	ref(x[:100], r)
+	for i := range r {
+		if d := math.Abs(float64(in[i] - r[i])); d > 2e-7*math.Abs(float64(r[i])) {
+			t.Fatalf("%s in place: %s(%g) = %g, the Go kernel %g", k, fn, x[i], in[i], r[i])
+		}
+	}
+	nan := make([]float32, 33) // two vectors and a tail
+	nan[0], nan[20], nan[32] = float32(math.NaN()), float32(math.NaN()), -float32(math.NaN())
+	f(nan, nan)
+	for _, i := range []int{0, 20, 32} {
+		if !math.IsNaN(float64(nan[i])) {
+			t.Errorf("%s: %s(NaN) at %d = %g", k, fn, i, nan[i])
+		}
+	}
+}
+
 // Every ELU kernel gives x for x > 0 and eˣ − 1 to float32 accuracy
-// otherwise, on every length (vector bodies and scalar tails), in place
-// too; a NaN stays a NaN.
+// otherwise.
 func TestELUKernels(t *testing.T) {
 	for _, k := range expKernels() {
-		x := eluInputs(4099)
-		for _, n := range []int{0, 1, 7, 8, 15, 16, 17, 33, 4099} {
-			y := make([]float32, n+1)
-			y[n] = 42
-			k.elu(x[:n], y[:n])
-			if y[n] != 42 {
-				t.Fatalf("%s: n=%d wrote past the end", k.name, n)
+		checkUnary(t, k.name, "ELU", k.elu, goExp.elu, eluInputs(4099), func(v float32) float64 {
+			if v > 0 {
+				return float64(v)
 			}
-			for i, v := range x[:n] {
-				want := math.Expm1(float64(v))
-				if v > 0 {
-					want = float64(v)
-				}
-				if got := float64(y[i]); got != want && (math.IsInf(want, 0) || math.Abs(got-want) > 4e-7*math.Abs(want)) {
-					t.Fatalf("%s: n=%d: ELU(%g) = %.9g, want %.9g", k.name, n, v, got, want)
-				}
-			}
-		}
-		in := append([]float32(nil), x[:100]...)
-		k.elu(in, in)
-		want := make([]float32, 100)
-		goExp.elu(x[:100], want)
-		for i := range want {
-			if d := math.Abs(float64(in[i] - want[i])); d > 2e-7*math.Abs(float64(want[i])) {
-				t.Fatalf("%s in place: ELU(%g) = %g, the Go kernel %g", k.name, x[i], in[i], want[i])
-			}
-		}
-		nan := []float32{float32(math.NaN()), -float32(math.NaN())}
-		for range 30 {
-			nan = append(nan, -1) // a vector's worth
-		}
-		nan[20] = float32(math.NaN())
-		out := make([]float32, len(nan))
-		k.elu(nan, out)
-		for _, i := range []int{0, 1, 20} {
-			if !math.IsNaN(float64(out[i])) {
-				t.Errorf("%s: ELU(NaN) at %d = %g", k.name, i, out[i])
-			}
-		}
+			return math.Expm1(float64(v))
+		})
 	}
 }
 
@@ -113,7 +120,7 @@ func TestELUGradKernels(t *testing.T) {
 }
 
 // Every Exp kernel gives eˣ to float32 accuracy on [−87.3, 88.3], +Inf
-// above and 0 below, on every length, in place too; a NaN stays a NaN.
+// above and 0 below.
 func TestExpKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	x := []float32{0, float32(math.Copysign(0, -1)), -87.3, 88.3, -87.4, 88.4, -1000, 1000,
@@ -122,46 +129,16 @@ func TestExpKernels(t *testing.T) {
 		x = append(x, float32(-87.3+(88.3+87.3)*rng.Float64()))
 		x = append(x, float32(math.Copysign(math.Pow(10, -8+9*rng.Float64()), rng.Float64()-0.5)))
 	}
-	x = x[:4099]
 	for _, k := range expKernels() {
-		for _, n := range []int{0, 1, 7, 8, 15, 16, 17, 33, 4099} {
-			y := make([]float32, n+1)
-			y[n] = 42
-			k.exp(x[:n], y[:n])
-			if y[n] != 42 {
-				t.Fatalf("%s: n=%d wrote past the end", k.name, n)
+		checkUnary(t, k.name, "exp", k.exp, goExp.exp, x[:4099], func(v float32) float64 {
+			switch {
+			case v > 88.3:
+				return math.Inf(1)
+			case v < -87.3:
+				return 0
 			}
-			for i, v := range x[:n] {
-				want := math.Exp(float64(v))
-				switch {
-				case v > 88.3:
-					want = math.Inf(1)
-				case v < -87.3:
-					want = 0
-				}
-				exact := math.IsInf(want, 1) || want == 0
-				if got := float64(y[i]); got != want && (exact || math.Abs(got-want) > 4e-7*want) {
-					t.Fatalf("%s: n=%d: exp(%g) = %.9g, want %.9g", k.name, n, v, got, want)
-				}
-			}
-		}
-		in := append([]float32(nil), x[:100]...)
-		k.exp(in, in)
-		want := make([]float32, 100)
-		goExp.exp(x[:100], want)
-		for i := range want {
-			if d := math.Abs(float64(in[i] - want[i])); d > 2e-7*float64(want[i]) {
-				t.Fatalf("%s in place: exp(%g) = %g, the Go kernel %g", k.name, x[i], in[i], want[i])
-			}
-		}
-		nan := make([]float32, 33)
-		nan[0], nan[20], nan[32] = float32(math.NaN()), float32(math.NaN()), -float32(math.NaN())
-		k.exp(nan, nan)
-		for _, i := range []int{0, 20, 32} {
-			if !math.IsNaN(float64(nan[i])) || nan[1] != 1 {
-				t.Errorf("%s: exp(NaN) at %d = %g (exp(0) = %g)", k.name, i, nan[i], nan[1])
-			}
-		}
+			return math.Exp(float64(v))
+		})
 	}
 }
 

@@ -202,32 +202,16 @@ func TestConditionalWeightsHaveMeanOneWhenNothingIsMissing(t *testing.T) {
 			}
 		}
 		const b, k = 2, 40000
-		g := nn.NewGraph()
-		p := m.buildPosterior(g, b, k)
-		lw, ll := g.Output(p.logW), g.Output(p.logLik)
-		var kls []*nn.Output
-		for _, kn := range p.kls {
-			kls = append(kls, g.Output(kn))
-		}
-		prog, err := g.Compile(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		all := data.NewImages(b, 1, 8, 8)
 		nn.Fill(all.Pix, 1)
-		if err := p.feed(g, randomBinary(b, 1, 8, 8, 5), all, rand.New(rand.NewPCG(6, 6))); err != nil {
-			t.Fatal(err)
-		}
-		if err := prog.Run(); err != nil {
-			t.Fatal(err)
-		}
-		if slices.ContainsFunc(ll.Values(), func(v float32) bool { return v != 0 }) {
+		run := runPosterior(t, m, randomBinary(b, 1, 8, 8, 5), all, k, 6)
+		if slices.ContainsFunc(run.logLik, func(v float32) bool { return v != 0 }) {
 			t.Fatalf("%s: log-likelihood of no missing values is not 0", arch)
 		}
-		var kl float64
-		for _, o := range kls {
-			for _, v := range o.Values() {
-				kl += float64(v) / float64(len(o.Values())) / b
+		var kl float64 // Σ over layers of the mean KL
+		for _, o := range run.kls {
+			for _, v := range o {
+				kl += float64(v) / float64(len(o))
 			}
 		}
 		if kl < 0.3 {
@@ -236,7 +220,7 @@ func TestConditionalWeightsHaveMeanOneWhenNothingIsMissing(t *testing.T) {
 		for i := range b {
 			v := make([]float64, k)
 			for j := range k {
-				v[j] = float64(lw.Values()[i*k+j])
+				v[j] = float64(run.logW[i*k+j])
 			}
 			// The standard error of the mean of w, relative to 1, bounds
 			// that of log mean w.
@@ -250,6 +234,5 @@ func TestConditionalWeightsHaveMeanOneWhenNothingIsMissing(t *testing.T) {
 				t.Errorf("%s image %d: log mean w = %.4f (±%.4f), want 0 (KL %.2f)", arch, i, got, se, kl)
 			}
 		}
-		prog.Close()
 	}
 }

@@ -60,6 +60,53 @@ func logMeanExp(v []float64) float64 {
 	return m + math.Log(s/float64(len(v)))
 }
 
+// posteriorRun holds the outputs of one run of a posterior graph: log w and
+// log p(x|z) per sample, and every latent layer's KL.
+type posteriorRun struct {
+	logW, logLik []float32
+	kls          [][]float32
+}
+
+// runPosterior runs the posterior graph of m once on x with masks (zero
+// Images for a model that does not impute) and k samples per image, the
+// noise drawn from seed.
+func runPosterior(t *testing.T, m *Model, x, mask data.Images, k int, seed uint64) posteriorRun {
+	t.Helper()
+	g := nn.NewGraph()
+	p := m.buildPosterior(g, x.N, k)
+	lw, ll := g.Output(p.logW), g.Output(p.logLik)
+	var kls []*nn.Output
+	for _, kn := range p.kls {
+		kls = append(kls, g.Output(kn))
+	}
+	prog, err := g.Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prog.Close()
+	if err := p.feed(g, x, mask, rand.New(rand.NewPCG(seed, seed))); err != nil {
+		t.Fatal(err)
+	}
+	if err := prog.Run(); err != nil {
+		t.Fatal(err)
+	}
+	r := posteriorRun{logW: slices.Clone(lw.Values()), logLik: slices.Clone(ll.Values())}
+	for _, o := range kls {
+		r.kls = append(r.kls, slices.Clone(o.Values()))
+	}
+	return r
+}
+
+// trainingMasks draws n masks of m's training occlusion from seed 4.
+func trainingMasks(t *testing.T, m *Model, n int) data.Images {
+	t.Helper()
+	mask, err := m.TrainingMasks(n, rand.New(rand.NewPCG(4, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mask
+}
+
 // The analytic KL in the graph must equal E_q[log q(z|x) − log p(z)], which
 // the graph's log-weights give by Monte Carlo: E[log w − log p(x|z)] = −KL;
 // for a conditional model (trained to impute) p is p(z | x_obs).
@@ -72,24 +119,8 @@ func TestAnalyticKLMatchesMonteCarlo(t *testing.T) {
 			encOut.B.Data[i] = float32(i%3) - 1
 		}
 		const b, k = 2, 20000
-		g := nn.NewGraph()
-		p := m.buildPosterior(g, b, k)
-		klOut, lwOut, llOut := g.Output(p.kls[0]), g.Output(p.logW), g.Output(p.logLik)
-		prog, err := g.Compile(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mask, err := m.TrainingMasks(b, rand.New(rand.NewPCG(4, 4)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), mask, rand.New(rand.NewPCG(5, 5))); err != nil {
-			t.Fatal(err)
-		}
-		if err := prog.Run(); err != nil {
-			t.Fatal(err)
-		}
-		lw, ll := lwOut.Values(), llOut.Values()
+		run := runPosterior(t, m, randomBinary(b, 1, 8, 8, 3), trainingMasks(t, m, b), k, 5)
+		lw, ll := run.logW, run.logLik
 		for i := 0; i < b; i++ {
 			var s, ss float64
 			for j := 0; j < k; j++ {
@@ -99,7 +130,7 @@ func TestAnalyticKLMatchesMonteCarlo(t *testing.T) {
 			}
 			mean := s / k
 			se := math.Sqrt((ss/k - mean*mean) / k)
-			kl := float64(klOut.Values()[i])
+			kl := float64(run.kls[0][i])
 			if kl < 1 {
 				t.Fatalf("impute %q: KL %g too small for a meaningful test", impute, kl)
 			}
@@ -107,7 +138,6 @@ func TestAnalyticKLMatchesMonteCarlo(t *testing.T) {
 				t.Errorf("impute %q, image %d: analytic KL %.4f, Monte Carlo %.4f ± %.4f", impute, i, kl, -mean, se)
 			}
 		}
-		prog.Close()
 	}
 }
 
@@ -338,33 +368,13 @@ func TestHierKLMatchesMonteCarlo(t *testing.T) {
 		}
 		nn.Fill(n.bu.top.B.Data[:3], -0.5)
 		const b, k = 2, 4000
-		g := nn.NewGraph()
-		p := m.buildPosterior(g, b, k)
-		var kls []*nn.Output
-		for _, kn := range p.kls {
-			kls = append(kls, g.Output(kn))
-		}
-		lwOut, llOut := g.Output(p.logW), g.Output(p.logLik)
-		prog, err := g.Compile(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mask, err := m.TrainingMasks(b, rand.New(rand.NewPCG(4, 4)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := p.feed(g, randomBinary(b, 1, 8, 8, 3), mask, rand.New(rand.NewPCG(5, 5))); err != nil {
-			t.Fatal(err)
-		}
-		if err := prog.Run(); err != nil {
-			t.Fatal(err)
-		}
-		lw, ll := lwOut.Values(), llOut.Values()
+		run := runPosterior(t, m, randomBinary(b, 1, 8, 8, 3), trainingMasks(t, m, b), k, 5)
+		lw, ll, kls := run.logW, run.logLik, run.kls
 		var s, ss, klSum float64
 		for r := range b * k {
-			kl := float64(kls[0].Values()[r/k]) // the top layer's KL is per image
+			kl := float64(kls[0][r/k]) // the top layer's KL is per image
 			for _, o := range kls[1:] {
-				kl += float64(o.Values()[r])
+				kl += float64(o[r])
 			}
 			d := kl + float64(lw[r]-ll[r]) // KL − (log q − log p)
 			s += d
