@@ -1,6 +1,8 @@
-// Package fid will compute the Fréchet Inception Distance with a pure-Go port of
-// the FID Inception-v3 network, plus small domain feature extractors, KID and
-// precision/recall.
+// Package fid compares sets of images through Gaussians fitted to their
+// features: statistics that merge across shards (Stats) and the Fréchet
+// distance between two Gaussians (FrechetDistance), in float64.
 //
-// Nothing is built here yet.
+// To come (issue 5): the FID Inception-v3 network ported from pytorch-fid,
+// its preprocessing and weights, domain feature extractors, .npz
+// statistics files, KID and precision/recall.
 package fid

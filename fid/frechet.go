@@ -1,0 +1,150 @@
+package fid
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/genmodel/genmodel/kernels"
+)
+
+// Gaussian is a d-dimensional Gaussian fitted to features: mean Mu (d) and
+// covariance Sigma (d×d, row-major, symmetric).
+type Gaussian struct {
+	Mu    []float64
+	Sigma []float64
+}
+
+// Dim is the dimension d.
+func (g Gaussian) Dim() int { return len(g.Mu) }
+
+// check reports a Gaussian whose sizes do not fit or whose values are not
+// finite.
+func (g Gaussian) check(name string) error {
+	d := len(g.Mu)
+	if d == 0 {
+		return fmt.Errorf("fid: %s: empty mean", name)
+	}
+	if len(g.Sigma) != d*d {
+		return fmt.Errorf("fid: %s: covariance has %d values, want %d×%d", name, len(g.Sigma), d, d)
+	}
+	for _, v := range g.Mu {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("fid: %s: mean is not finite", name)
+		}
+	}
+	for _, v := range g.Sigma {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("fid: %s: covariance is not finite", name)
+		}
+	}
+	return nil
+}
+
+// SingularEps is the ε·I added to both covariances when the first is
+// singular (as pytorch-fid does when its matrix square root fails).
+const SingularEps = 1e-6
+
+// Frechet is the Fréchet distance between two Gaussians (the FID when they
+// are fitted to Inception features), and the ε that was added to both
+// covariances to compute it (0 when none was needed).
+type Frechet struct {
+	Distance float64
+	Eps      float64
+}
+
+// FrechetDistance returns the squared Fréchet (2-Wasserstein) distance
+// between N(μ₁, Σ₁) and N(μ₂, Σ₂),
+//
+//	d² = ‖μ₁ − μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr (Σ₁Σ₂)^{1/2},
+//
+// in float64. Tr (Σ₁Σ₂)^{1/2} comes from a symmetric eigenproblem, not a
+// general matrix square root: with the Cholesky factor Σ₁ = L Lᵀ, Σ₁Σ₂ is
+// similar to the symmetric positive semi-definite Lᵀ Σ₂ L, whose
+// eigenvalues λᵢ ≥ 0 give Tr (Σ₁Σ₂)^{1/2} = Σᵢ √λᵢ (rounding's tiny
+// negative λᵢ count as 0). When Σ₁ is singular (e.g. fitted to fewer
+// samples than dimensions) Cholesky fails, and the distance is that of the
+// two Gaussians with SingularEps·I added to both covariances. (pytorch-fid
+// adds the same ε·I inside the square root only, and only when scipy's
+// sqrtm fails; the two differ by at most 2dε.)
+func FrechetDistance(a, b Gaussian) (Frechet, error) {
+	if err := a.check("first Gaussian"); err != nil {
+		return Frechet{}, err
+	}
+	if err := b.check("second Gaussian"); err != nil {
+		return Frechet{}, err
+	}
+	d := a.Dim()
+	if b.Dim() != d {
+		return Frechet{}, fmt.Errorf("fid: Gaussians of dimensions %d and %d", d, b.Dim())
+	}
+	var dist float64
+	for i := range d {
+		diff := a.Mu[i] - b.Mu[i]
+		dist += diff * diff
+	}
+	eps := 0.0
+	tr, ok := traceSqrtProduct(a.Sigma, b.Sigma, d, 0)
+	if !ok {
+		eps = SingularEps
+		if tr, ok = traceSqrtProduct(a.Sigma, b.Sigma, d, eps); !ok {
+			return Frechet{}, fmt.Errorf("fid: the first covariance is not positive semi-definite, even with %g·I added", eps)
+		}
+	}
+	for i := range d {
+		dist += a.Sigma[i*d+i] + b.Sigma[i*d+i] + 2*eps
+	}
+	return Frechet{Distance: dist - 2*tr, Eps: eps}, nil
+}
+
+// traceSqrtProduct returns Tr ((Σ₁+εI)(Σ₂+εI))^{1/2} and whether Σ₁ + εI
+// had a Cholesky factor (see FrechetDistance).
+func traceSqrtProduct(s1, s2 []float64, d int, eps float64) (float64, bool) {
+	a := mat.NewSymDense(d, nil)
+	for i := range d {
+		for j := i; j < d; j++ {
+			a.SetSym(i, j, s1[i*d+j])
+		}
+		a.SetSym(i, i, s1[i*d+i]+eps)
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(a) {
+		return 0, false
+	}
+	var lt mat.TriDense
+	chol.UTo(&lt) // U = Lᵀ
+	u := make([]float64, d*d)
+	for i := range d {
+		for j := i; j < d; j++ {
+			u[i*d+j] = lt.At(i, j)
+		}
+	}
+	b := make([]float64, d*d)
+	copy(b, s2)
+	for i := range d {
+		b[i*d+i] += eps
+	}
+	// M = U Σ₂ Uᵀ = Lᵀ Σ₂ L, by two products.
+	t := make([]float64, d*d)
+	kernels.Gemm(false, false, d, d, d, 1, u, d, b, d, 0, t, d)
+	m := make([]float64, d*d)
+	kernels.Gemm(false, true, d, d, d, 1, t, d, u, d, 0, m, d)
+	sym := mat.NewSymDense(d, nil)
+	for i := range d {
+		for j := i; j < d; j++ {
+			sym.SetSym(i, j, 0.5*(m[i*d+j]+m[j*d+i]))
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, false) {
+		return 0, false
+	}
+	var tr float64
+	for _, l := range eig.Values(nil) {
+		if l > 0 {
+			tr += math.Sqrt(l)
+		}
+	}
+	return tr, true
+}
