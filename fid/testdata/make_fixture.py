@@ -22,6 +22,9 @@ images. It writes
                           feature sets (np.mean and np.cov of float64
                           features) and the Frechet distance by
                           pytorch-fid's formula with scipy.linalg.sqrtm
+  state_dict_legacy.pth,  a small state dict in torch's legacy and zip
+  state_dict_zip.pth      formats: float32, float64, float16, int64 and a
+                          transposed (non-contiguous) view
   stats_fixture.npz       the statistics of the first set as pytorch-fid's
                           --save-stats writes them: np.savez_compressed of
                           mu (float32, as np.mean of float32 features
@@ -144,8 +147,23 @@ def pytorch_fid_frechet(mu1, sigma1, mu2, sigma2, eps=1e-6):
     return float(diff.dot(diff) + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean))
 
 
+def small_state_dict():
+    """The tensors that LoadStateDict's test expects."""
+    from collections import OrderedDict
+    return OrderedDict([
+        ("layer.conv.weight", torch.arange(6, dtype=torch.float32).reshape(2, 3) / 7),
+        ("layer.bn.running_var", torch.sin(torch.arange(4, dtype=torch.float64))),
+        ("layer.bn.num_batches_tracked", torch.tensor(5, dtype=torch.int64)),
+        ("half", torch.tensor([0.5, -1.25], dtype=torch.float16)),
+        ("transposed", (torch.arange(6, dtype=torch.float32).reshape(2, 3) * 0.5).t()),
+    ])
+
+
 def main():
     torch.set_num_threads(2)
+    sd = small_state_dict()
+    torch.save(sd, os.path.join(HERE, "state_dict_legacy.pth"), _use_new_zipfile_serialization=False)
+    torch.save(sd, os.path.join(HERE, "state_dict_zip.pth"))
     net = fid_inception().eval()
     sd = net.state_dict()
     for k in sd:
