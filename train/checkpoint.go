@@ -1,22 +1,16 @@
 package train
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/nlpodyssey/safetensors"
-
-	"github.com/genmodel/genmodel/internal/atomicfile"
+	"github.com/genmodel/genmodel/internal/tensorfile"
 	"github.com/genmodel/genmodel/nn"
 )
 
@@ -46,33 +40,17 @@ const checkpointFormat = "genmodel-checkpoint-v1"
 
 // Save writes c to path atomically.
 func (c *Checkpoint) Save(path string) error {
-	views := map[string]safetensors.TensorView{}
-	add := func(prefix string, vals map[string][]float32, shapeOf func(string) []int) error {
+	tensors := map[string]tensorfile.Tensor{}
+	add := func(prefix string, vals map[string][]float32, shapeOf func(string) []int) {
 		for name, v := range vals {
-			shape := shapeOf(name)
-			u := make([]uint64, len(shape))
-			for i, s := range shape {
-				u[i] = uint64(s)
-			}
-			tv, err := safetensors.NewTensorView(safetensors.F32, u, f32bytes(v))
-			if err != nil {
-				return fmt.Errorf("checkpoint tensor %s%s: %w", prefix, name, err)
-			}
-			views[prefix+name] = tv
+			tensors[prefix+name] = tensorfile.Tensor{Shape: shapeOf(name), Data: v}
 		}
-		return nil
 	}
 	paramShape := func(name string) []int { return c.Shapes[name] }
 	optShape := func(key string) []int { return c.Shapes[key[strings.IndexByte(key, '/')+1:]] }
-	if err := add("param/", c.Params, paramShape); err != nil {
-		return err
-	}
-	if err := add("ema/", c.EMA, paramShape); err != nil {
-		return err
-	}
-	if err := add("", c.Opt, optShape); err != nil {
-		return err
-	}
+	add("param/", c.Params, paramShape)
+	add("ema/", c.EMA, paramShape)
+	add("", c.Opt, optShape)
 	meta := map[string]string{
 		"format":    checkpointFormat,
 		"step":      strconv.Itoa(c.Step),
@@ -85,26 +63,18 @@ func (c *Checkpoint) Save(path string) error {
 		"config":    string(c.Config),
 		"window":    string(c.Window),
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		return safetensors.SerializeToWriter(views, meta, w)
-	})
+	if err := tensorfile.Write(path, tensors, meta); err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	return nil
 }
 
 // LoadCheckpoint reads a checkpoint written by Save.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
-	buf, err := os.ReadFile(path)
+	tensors, meta, err := tensorfile.Read(path)
 	if err != nil {
 		return nil, fmt.Errorf("load checkpoint: %w", err)
 	}
-	st, err := safetensors.Deserialize(buf)
-	if err != nil {
-		return nil, fmt.Errorf("load checkpoint %s: not a safetensors file: %w", path, err)
-	}
-	_, header, err := safetensors.ReadMetadata(buf)
-	if err != nil {
-		return nil, fmt.Errorf("load checkpoint %s: %w", path, err)
-	}
-	meta := header.Metadata()
 	if meta["format"] != checkpointFormat {
 		return nil, fmt.Errorf("load checkpoint %s: format %q, want %q", path, meta["format"], checkpointFormat)
 	}
@@ -131,28 +101,19 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	if c.RNG, err = base64.StdEncoding.DecodeString(meta["rng"]); err != nil {
 		return nil, fmt.Errorf("load checkpoint %s: metadata \"rng\": %w", path, err)
 	}
-	for _, nt := range st.Tensors() {
-		tv := nt.TensorView
-		if tv.DType() != safetensors.F32 {
-			return nil, fmt.Errorf("load checkpoint %s: tensor %s is %s, want F32", path, nt.Name, tv.DType())
-		}
-		vals := f32values(tv.Data())
-		prefix, name, ok := strings.Cut(nt.Name, "/")
+	for name, t := range tensors {
+		prefix, rest, ok := strings.Cut(name, "/")
 		if !ok {
-			return nil, fmt.Errorf("load checkpoint %s: unexpected tensor name %q", path, nt.Name)
+			return nil, fmt.Errorf("load checkpoint %s: unexpected tensor name %q", path, name)
 		}
 		switch prefix {
 		case "param":
-			c.Params[name] = vals
-			shape := make([]int, len(tv.Shape()))
-			for i, s := range tv.Shape() {
-				shape[i] = int(s)
-			}
-			c.Shapes[name] = shape
+			c.Params[rest] = t.Data
+			c.Shapes[rest] = t.Shape
 		case "ema":
-			c.EMA[name] = vals
+			c.EMA[rest] = t.Data
 		default:
-			c.Opt[nt.Name] = vals
+			c.Opt[name] = t.Data
 		}
 	}
 	return c, nil
@@ -202,19 +163,4 @@ func LatestCheckpoint(runDir string) (string, error) {
 		return "", fmt.Errorf("run folder %s has no checkpoints in %s", runDir, filepath.Join(runDir, "checkpoints"))
 	}
 	return names[len(names)-1], nil
-}
-
-func f32bytes(v []float32) []byte {
-	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-	}
-	return b
-}
-
-func f32values(b []byte) []float32 {
-	v := make([]float32, len(b)/4)
-	r := bytes.NewReader(b)
-	binary.Read(r, binary.LittleEndian, v)
-	return v
 }
