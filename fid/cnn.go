@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"github.com/genmodel/genmodel/data"
@@ -24,25 +25,32 @@ const cnnSide = 28
 // whose penultimate layer gives the features of a domain FID:
 //
 //	conv3×3 (32) → ReLU → conv3×3 stride 2 (32) → ReLU → conv3×3 (64) → ReLU
-//	→ conv3×3 stride 2 (64) → ReLU → flatten (64·7·7) → dense (128) → ReLU = features
-//	→ dense (10) = class logits
+//	→ conv3×3 stride 2 (64) → ReLU → flatten (64·7·7) → dense (128) = features
+//	→ ReLU → dense (10) = class logits
 //
-// (every conv padded by 1). Features run on the kernels package directly.
+// (every conv padded by 1). The features are the penultimate layer's
+// pre-activations: after the ReLU, units that are dead on a data set
+// would be exactly 0 there, and their zero variance would make the
+// covariance singular. Features run on the kernels package directly.
 type CNN struct {
-	Name         string  // the extractor's name, as printed beside an FID, e.g. mnist-cnn
-	Dataset      string  // what it was trained on
-	TestAccuracy float64 // on that data set's test split
-	Recipe       string  // the command that trained it
-
+	Info     CNNInfo
 	ps       *nn.Params
 	convs    [4]*nn.Conv
 	fc1, fc2 *nn.Dense
 }
 
+// CNNInfo describes a CNN extractor.
+type CNNInfo struct {
+	Name         string  // as printed beside an FID, e.g. mnist-cnn
+	Dataset      string  // what it was trained on
+	TestAccuracy float64 // on that data set's test split
+	Recipe       string  // the command that trained it
+}
+
 // NewCNN returns an untrained extractor with weights drawn from rng.
 func NewCNN(name string, rng *rand.Rand) *CNN {
 	ps := nn.NewParams()
-	c := &CNN{Name: name, ps: ps}
+	c := &CNN{Info: CNNInfo{Name: name}, ps: ps}
 	for i, s := range []struct{ in, out, stride int }{{1, 32, 1}, {32, 32, 2}, {32, 64, 1}, {64, 64, 2}} {
 		c.convs[i] = nn.NewConv(ps, fmt.Sprintf("conv%d", i+1), s.in, s.out, 3, s.stride, 1, nn.GainReLU, rng)
 	}
@@ -57,8 +65,17 @@ func (c *CNN) features(g *nn.Graph, x *nn.Node) *nn.Node {
 	for _, conv := range c.convs {
 		h = g.ReLU(conv.Apply(g, h))
 	}
-	return g.ReLU(c.fc1.Apply(g, g.Reshape(h, x.Shape()[0], 64*7*7)))
+	return c.fc1.Apply(g, g.Reshape(h, x.Shape()[0], 64*7*7))
 }
+
+// Name is the extractor's name.
+func (c *CNN) Name() string { return c.Info.Name }
+
+// Dim is CNNFeatures.
+func (c *CNN) Dim() int { return CNNFeatures }
+
+// Channels is 1: the CNN extractors read grayscale images.
+func (c *CNN) Channels() int { return 1 }
 
 // checkImages reports images a CNN extractor cannot read.
 func checkImages(im data.Images) error {
@@ -126,9 +143,10 @@ func (c *CNN) forward(im data.Images, withLogits bool) (feats, logits []float32,
 		}
 		f := feats[lo*CNNFeatures : (lo+n)*CNNFeatures]
 		dense(f, h.v, n, c.fc1)
-		relu(f)
 		if withLogits {
-			dense(logits[lo*10:(lo+n)*10], f, n, c.fc2)
+			r := slices.Clone(f)
+			relu(r)
+			dense(logits[lo*10:(lo+n)*10], r, n, c.fc2)
 		}
 	}
 	return feats, logits, nil
@@ -190,7 +208,7 @@ func TrainCNN(c *CNN, set *data.Set, cfg CNNTraining, progress func(epoch, step,
 	g := nn.NewGraph()
 	x := g.Input("x", cfg.Batch, 1, cnnSide, cnnSide)
 	onehot := g.Input("onehot", cfg.Batch, 10)
-	logits := c.fc2.Apply(g, c.features(g, x))
+	logits := c.fc2.Apply(g, g.ReLU(c.features(g, x)))
 	loss := g.Mean(g.Sub(g.LogSumExp(logits, 1), g.Sum(g.Mul(onehot, logits), 1)))
 	lossOut := g.Output(loss)
 	prog, err := g.Compile(loss)
@@ -241,8 +259,8 @@ func (c *CNN) Save(path string) error {
 		tensors[p.Name] = tensorfile.Tensor{Shape: p.Shape, Data: p.Data}
 	}
 	return tensorfile.Write(path, tensors, map[string]string{
-		"format": cnnFormat, "name": c.Name, "dataset": c.Dataset,
-		"test_accuracy": strconv.FormatFloat(c.TestAccuracy, 'g', -1, 64), "recipe": c.Recipe,
+		"format": cnnFormat, "name": c.Info.Name, "dataset": c.Info.Dataset,
+		"test_accuracy": strconv.FormatFloat(c.Info.TestAccuracy, 'g', -1, 64), "recipe": c.Info.Recipe,
 	})
 }
 
@@ -252,12 +270,17 @@ func LoadCNN(path string) (*CNN, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fid: extractor: %w", err)
 	}
+	return decodeCNN(path, tensors, meta)
+}
+
+// decodeCNN builds an extractor from the contents of its file.
+func decodeCNN(path string, tensors map[string]tensorfile.Tensor, meta map[string]string) (*CNN, error) {
 	if meta["format"] != cnnFormat {
 		return nil, fmt.Errorf("fid: extractor %s: format %q, want %q", path, meta["format"], cnnFormat)
 	}
 	c := NewCNN(meta["name"], rand.New(rand.NewPCG(0, 0)))
-	c.Dataset, c.Recipe = meta["dataset"], meta["recipe"]
-	c.TestAccuracy, _ = strconv.ParseFloat(meta["test_accuracy"], 64)
+	c.Info.Dataset, c.Info.Recipe = meta["dataset"], meta["recipe"]
+	c.Info.TestAccuracy, _ = strconv.ParseFloat(meta["test_accuracy"], 64)
 	values := map[string][]float32{}
 	for name, t := range tensors {
 		values[name] = t.Data

@@ -46,8 +46,8 @@ func TestCNNFeaturesMatchGraph(t *testing.T) {
 			nonzero++
 		}
 	}
-	if nonzero < len(want)/4 {
-		t.Errorf("only %d of %d features positive", nonzero, len(want))
+	if nonzero < len(want)/4 || nonzero == len(want) {
+		t.Errorf("%d of %d features positive: pre-activations should have both signs", nonzero, len(want))
 	}
 	if _, err := c.Features(data.NewImages(1, 3, 28, 28)); err == nil {
 		t.Error("RGB images accepted")
@@ -73,7 +73,7 @@ func TestTrainCNNOnMNIST(t *testing.T) {
 	if acc < 0.85 || last > 0.6 {
 		t.Errorf("after 2 epochs of 3000 digits: test accuracy %.3f, last loss %.3f", acc, last)
 	}
-	c.Dataset, c.TestAccuracy, c.Recipe = "mnist", acc, "test"
+	c.Info = CNNInfo{Name: "mnist-cnn", Dataset: "mnist", TestAccuracy: acc, Recipe: "test"}
 	path := filepath.Join(t.TempDir(), "x.safetensors")
 	if err := c.Save(path); err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestTrainCNNOnMNIST(t *testing.T) {
 	}
 	f1, _ := c.Features(te.Subset(10).Images)
 	f2, _ := back.Features(te.Subset(10).Images)
-	if !slices.Equal(f1, f2) || back.Name != "mnist-cnn" || back.TestAccuracy != acc || back.Dataset != "mnist" {
-		t.Errorf("loaded extractor differs: %q %q %g", back.Name, back.Dataset, back.TestAccuracy)
+	if !slices.Equal(f1, f2) || back.Info != c.Info {
+		t.Errorf("loaded extractor differs: %+v, saved %+v", back.Info, c.Info)
 	}
 }

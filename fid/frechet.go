@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/genmodel/genmodel/kernels"
 )
 
 // Gaussian is a d-dimensional Gaussian fitted to features: mean Mu (d) and
@@ -112,24 +112,18 @@ func traceSqrtProduct(s1, s2 []float64, d int, eps float64) (float64, bool) {
 	if !chol.Factorize(a) {
 		return 0, false
 	}
-	var lt mat.TriDense
-	chol.UTo(&lt) // U = Lᵀ
-	u := make([]float64, d*d)
-	for i := range d {
-		for j := i; j < d; j++ {
-			u[i*d+j] = lt.At(i, j)
-		}
-	}
-	b := make([]float64, d*d)
-	copy(b, s2)
-	for i := range d {
-		b[i*d+i] += eps
-	}
-	// M = U Σ₂ Uᵀ = Lᵀ Σ₂ L, by two products.
-	t := make([]float64, d*d)
-	kernels.Gemm(false, false, d, d, d, 1, u, d, b, d, 0, t, d)
+	var ut mat.TriDense
+	chol.UTo(&ut) // U = Lᵀ
+	u := ut.RawTriangular()
+	// M = U Σ₂ Uᵀ = Lᵀ Σ₂ L, by two triangular products (gonum's Dtrmm).
 	m := make([]float64, d*d)
-	kernels.Gemm(false, true, d, d, d, 1, t, d, u, d, 0, m, d)
+	copy(m, s2)
+	for i := range d {
+		m[i*d+i] += eps
+	}
+	impl := blas64.Implementation()
+	impl.Dtrmm(blas.Left, blas.Upper, blas.NoTrans, blas.NonUnit, d, d, 1, u.Data, u.Stride, m, d)
+	impl.Dtrmm(blas.Right, blas.Upper, blas.Trans, blas.NonUnit, d, d, 1, u.Data, u.Stride, m, d)
 	sym := mat.NewSymDense(d, nil)
 	for i := range d {
 		for j := i; j < d; j++ {

@@ -21,7 +21,8 @@ type KID struct {
 
 // KIDSettings are the subsets KIDOf draws: Subsets of Size vectors each
 // (defaults 100 and 1000, as the TensorFlow and torch-fidelity code; Size
-// is cut to the smaller set's size), drawn without replacement within a
+// is cut to the smaller set's size, and when both sets are that small one
+// subset, the whole sets, is used), drawn without replacement within a
 // subset from Seed.
 type KIDSettings struct {
 	Subsets, Size int
@@ -43,6 +44,9 @@ func KIDOf(a, b []float32, d int, s KIDSettings) (KID, error) {
 	m := min(s.Size, na, nb)
 	if m < 2 || s.Subsets < 1 {
 		return KID{}, fmt.Errorf("fid: KID needs subsets of at least 2 vectors from each set (have %d and %d)", na, nb)
+	}
+	if m == na && m == nb {
+		s.Subsets = 1 // every subset would be both whole sets
 	}
 	rng := rand.New(rand.NewPCG(s.Seed, 0x4b4944))
 	xs, ys := make([]float32, m*d), make([]float32, m*d)

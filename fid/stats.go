@@ -3,18 +3,20 @@ package fid
 import (
 	"fmt"
 
-	"github.com/genmodel/genmodel/kernels"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Stats accumulates what a Gaussian fit to feature vectors of dimension d
 // needs, in a form that merges: the count n, the sum s = Σ f and the sum of
-// outer products P = Σ f fᵀ, in float64. Feature extraction can thus be
+// outer products P = Σ f fᵀ (its upper triangle: Outer[i·d + j], j ≥ i), in
+// float64. Feature extraction can thus be
 // split across processes or machines and the parts merged, with the result
 // of one pass up to the order of the float64 additions.
 type Stats struct {
 	N     int
 	Sum   []float64 // d
-	Outer []float64 // d×d, row-major
+	Outer []float64 // d×d, row-major; the upper triangle is used
 }
 
 // NewStats returns empty statistics of d-dimensional features.
@@ -26,7 +28,8 @@ func NewStats(d int) *Stats {
 func (s *Stats) Dim() int { return len(s.Sum) }
 
 // Add adds the len(f)/d feature vectors of f (rows of d values): n, s and
-// P = P + FᵀF (a float64 product).
+// P = P + FᵀF, a float64 rank-n update (gonum's Dsyrk, the upper triangle;
+// Gaussian mirrors it).
 func (s *Stats) Add(f []float32) error {
 	d := s.Dim()
 	if d == 0 || len(f)%d != 0 {
@@ -41,7 +44,7 @@ func (s *Stats) Add(f []float32) error {
 		f64[i] = float64(v)
 		s.Sum[i%d] += f64[i]
 	}
-	kernels.Gemm(true, false, d, d, n, 1, f64, d, f64, d, 1, s.Outer, d)
+	blas64.Implementation().Dsyrk(blas.Upper, blas.Trans, d, n, 1, f64, d, 1, s.Outer, d)
 	s.N += n
 	return nil
 }
@@ -77,8 +80,9 @@ func (s *Stats) Gaussian() (Gaussian, error) {
 		g.Mu[i] = v / n
 	}
 	for i := range d {
-		for j := range d {
-			g.Sigma[i*d+j] = (s.Outer[i*d+j] - n*g.Mu[i]*g.Mu[j]) / (n - 1)
+		for j := i; j < d; j++ {
+			v := (s.Outer[i*d+j] - n*g.Mu[i]*g.Mu[j]) / (n - 1)
+			g.Sigma[i*d+j], g.Sigma[j*d+i] = v, v
 		}
 	}
 	return g, nil

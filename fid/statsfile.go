@@ -145,7 +145,8 @@ func float64s(a *npy.Array) ([]float64, error) {
 }
 
 // StatsOf turns a Gaussian fitted to n feature vectors back into the
-// statistics that merge: s = nμ, P = (n − 1)Σ + nμμᵀ (see Stats).
+// statistics that merge: s = nμ, P = (n − 1)Σ + nμμᵀ (its upper
+// triangle; see Stats).
 func StatsOf(g Gaussian, n int) *Stats {
 	d := g.Dim()
 	s := NewStats(d)
@@ -154,7 +155,7 @@ func StatsOf(g Gaussian, n int) *Stats {
 		s.Sum[i] = float64(n) * m
 	}
 	for i := range d {
-		for j := range d {
+		for j := i; j < d; j++ {
 			s.Outer[i*d+j] = float64(n-1)*g.Sigma[i*d+j] + float64(n)*g.Mu[i]*g.Mu[j]
 		}
 	}

@@ -3,6 +3,7 @@ package fid
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,5 +130,21 @@ func TestSaveLoadStats(t *testing.T) {
 	}
 	if _, err := LoadStats(filepath.Join(t.TempDir(), "none.npz")); err == nil {
 		t.Error("a missing file loaded")
+	}
+}
+
+// Features written by SaveFeatures load back exactly, as a features file.
+func TestSaveLoadFeatures(t *testing.T) {
+	f := fixtureFeatures(1, 7, 3)
+	path := filepath.Join(t.TempDir(), "f.npz")
+	if err := SaveFeatures(path, f, 3, "mnist-cnn"); err != nil {
+		t.Fatal(err)
+	}
+	g, d, name, err := LoadFeatures(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d != 3 || name != "mnist-cnn" || !slices.Equal(f, g) || !IsFeatureFile(path) || IsFeatureFile("testdata/stats_fixture.npz") {
+		t.Errorf("features read back as %d-d %q, equal %v", d, name, slices.Equal(f, g))
 	}
 }

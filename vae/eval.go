@@ -173,6 +173,21 @@ func (m *Model) Sample(n int, temperature float64, rng *rand.Rand) (data.Images,
 	if temperature < 0 || math.IsNaN(temperature) || math.IsInf(temperature, 0) {
 		return data.Images{}, fmt.Errorf("vae: temperature must be a finite number ≥ 0, got %g", temperature)
 	}
+	// Runs of at most rowsPerRun samples keep memory bounded.
+	out := data.Images{N: n, C: m.cfg.C, H: m.cfg.H, W: m.cfg.W}
+	for done := 0; done < n; {
+		x, err := m.sampleRun(min(n-done, m.rowsPerRun()), temperature, rng)
+		if err != nil {
+			return data.Images{}, err
+		}
+		out.Pix = append(out.Pix, x.Pix...)
+		done += x.N
+	}
+	return out, nil
+}
+
+// sampleRun is Sample for n samples in one graph run.
+func (m *Model) sampleRun(n int, temperature float64, rng *rand.Rand) (data.Images, error) {
 	s, ok := m.samplers[n]
 	if !ok {
 		g := nn.NewGraph()

@@ -51,21 +51,21 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 		compare string
 		profile string
 	)
-	fs.StringVar(&model, "model", "refvae", "model to time (refvae)")
+	fs.StringVar(&model, "model", "refvae", "what to time: refvae (training step, forward pass, GEMM) or fid (FID Inception forward at --batch 32, Fréchet distance at d = 2048)")
 	fs.IntVar(&batch, "batch", 64, "images per step")
 	fs.IntVar(&steps, "steps", 50, "timed steps (after 5 warm-up steps)")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	fs.StringVar(&compare, "compare", "", "JSON of a reference run (e.g. from bench/torch_refvae.py --json) to print beside")
 	fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the timed training steps to this file (go tool pprof)")
-	pos, _, err := parse(fs, args, stdout)
+	pos, set, err := parse(fs, args, stdout)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
 	}
-	if model != "refvae" {
-		return usagef("unknown model %q (known: refvae)", model)
+	if model != "refvae" && model != "fid" {
+		return usagef("unknown model %q (known: refvae, fid)", model)
 	}
 	if batch < 1 || steps < 1 {
 		return usagef("--batch and --steps must be ≥ 1")
@@ -89,6 +89,9 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 		}
 		defer f.Close()
 		prof = f
+	}
+	if model == "fid" {
+		return runFIDBench(stdout, batch, steps, set, compare, asJSON)
 	}
 	res, err := benchRefVAE(batch, steps, prof)
 	if err != nil {

@@ -46,6 +46,13 @@ func Read(path string) (map[string]Tensor, map[string]string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	return Decode(path, buf)
+}
+
+// Decode reads the contents buf of a safetensors file (named name in
+// errors).
+func Decode(name string, buf []byte) (map[string]Tensor, map[string]string, error) {
+	path := name
 	st, err := safetensors.Deserialize(buf)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: not a safetensors file: %w", path, err)
