@@ -34,6 +34,7 @@ func init() {
 		{"sample", "--run DIR [flags]", "draw samples from a trained run into a PNG grid", runSample},
 		{"eval", "--run DIR [flags]", "estimate the test negative log-likelihood", runEval},
 		{"impute", "--run DIR --mask KIND [flags]", "fill in occluded test images; gallery and missing-pixel NLL", runImpute},
+		{"fid", "A B [flags] | features | stats | merge | train-extractor | download", "FID, KID and precision/recall between image sets", runFID},
 		{"bench", "[flags]", "time a training step and GEMM on this machine", runBench},
 		{"help", "[command]", "show help for genmodel or a command", runHelp},
 	}
