@@ -9,8 +9,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"github.com/genmodel/genmodel/data"
 	"github.com/genmodel/genmodel/vae"
 )
@@ -86,13 +84,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case n > 0 && n < test.Len():
 		test = test.Subset(n)
 	}
-	var bar *progressbar.ProgressBar
-	if !quiet {
-		bar = progressbar.NewOptions(test.Len(), progressbar.OptionSetWriter(stderr), progressbar.OptionSetWidth(24),
-			progressbar.OptionSetDescription(fmt.Sprintf("eval K=%d", k)), progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(250*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
-	}
+	bar := newBar(test.Len(), fmt.Sprintf("eval K=%d", k), quiet, stderr)
 	start := time.Now()
 	done := 0
 	nll, err := r.model.NLL(test.Images, k, rand.New(rand.NewPCG(seed, 2)), func(d int) {

@@ -70,6 +70,7 @@ type side struct {
 	what     string // e.g. "10000 images"
 	features []float32
 	stats    *fid.Stats
+	n        int // feature vectors; 0 when unknown (pytorch-fid's statistics)
 }
 
 // fidSideInfo and fidResult are what fid prints with --json.
@@ -146,11 +147,11 @@ func runFID(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if g[i], err = s.stats.Gaussian(); err != nil {
 			return fmt.Errorf("%s: %w", s.spec, err)
 		}
-		if s.stats.N < ex.Dim() {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s has %d feature vectors, fewer than their %d dimensions: its covariance is singular and the FID biased high", s.spec, s.stats.N, ex.Dim()))
+		if s.n > 0 && s.n < ex.Dim() {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s has %d feature vectors, fewer than their %d dimensions: its covariance is singular and the FID biased high", s.spec, s.n, ex.Dim()))
 		}
 	}
-	res.A, res.B = fidSideInfo{sides[0].spec, sides[0].stats.N}, fidSideInfo{sides[1].spec, sides[1].stats.N}
+	res.A, res.B = fidSideInfo{sides[0].spec, sides[0].n}, fidSideInfo{sides[1].spec, sides[1].n}
 	f, err := fid.FrechetDistance(g[0], g[1])
 	if err != nil {
 		return err
@@ -298,7 +299,7 @@ func readSide(spec string, ex fid.Extractor, o fidOptions, stderr io.Writer) (si
 	case strings.HasPrefix(spec, "dataset:"):
 		im, s.what, err = datasetImages(strings.TrimPrefix(spec, "dataset:"), o.n, part, parts)
 	case strings.HasPrefix(spec, "run:"):
-		im, s.what, err = runSamples(strings.TrimPrefix(spec, "run:"), o, part, parts)
+		im, s.what, err = runSamples(strings.TrimPrefix(spec, "run:"), o, part, parts, stderr)
 	default:
 		im, s.what, err = folderImages(spec, ex.Channels(), o.n, part, parts)
 	}
@@ -308,7 +309,7 @@ func readSide(spec string, ex fid.Extractor, o fidOptions, stderr io.Writer) (si
 	if s.features, err = extract(ex, im, spec, o.quiet, stderr); err != nil {
 		return side{}, fmt.Errorf("%s: %w", spec, err)
 	}
-	s.stats = fid.NewStats(ex.Dim())
+	s.stats, s.n = fid.NewStats(ex.Dim()), len(s.features)/ex.Dim()
 	return s, s.stats.Add(s.features)
 }
 
@@ -333,7 +334,8 @@ func readNPZSide(spec string, ex fid.Extractor) (side, error) {
 		if err := check(name, d); err != nil {
 			return side{}, err
 		}
-		s.features, s.stats, s.what = f, fid.NewStats(d), fmt.Sprintf("%d feature vectors", len(f)/d)
+		s.features, s.stats, s.n = f, fid.NewStats(d), len(f)/d
+		s.what = fmt.Sprintf("%d feature vectors", s.n)
 		return s, s.stats.Add(f)
 	}
 	fs, err := fid.LoadStats(spec)
@@ -343,12 +345,10 @@ func readNPZSide(spec string, ex fid.Extractor) (side, error) {
 	if err := check(fs.Extractor, fs.Gaussian.Dim()); err != nil {
 		return side{}, err
 	}
+	s.n, s.what = fs.N, fmt.Sprintf("statistics of %d", fs.N)
 	n := fs.N
-	s.what = "statistics"
 	if n == 0 { // pytorch-fid's files carry no count: any n ≥ 2 gives back the same Gaussian
-		n = 2
-	} else {
-		s.what = fmt.Sprintf("statistics of %d", n)
+		n, s.what = 2, "statistics"
 	}
 	s.stats = fid.StatsOf(fs.Gaussian, n)
 	return s, nil
@@ -418,7 +418,7 @@ func folderImages(dir string, channels, n, part, parts int) (data.Images, string
 // runSamples draws samples of a trained run (its EMA weights): --n of them
 // (10000 by default), or the part of them a shard asks for, from a seed of
 // its own.
-func runSamples(dir string, o fidOptions, part, parts int) (data.Images, string, error) {
+func runSamples(dir string, o fidOptions, part, parts int, stderr io.Writer) (data.Images, string, error) {
 	r, err := openRun(dir, "", true)
 	if err != nil {
 		return data.Images{}, "", err
@@ -430,6 +430,7 @@ func runSamples(dir string, o fidOptions, part, parts int) (data.Images, string,
 	lo, hi := shardRange(total, part, parts)
 	rng := rand.New(rand.NewPCG(o.seed, uint64(part)))
 	const batch = 500
+	bar := newBar(hi-lo, "samples of "+dir, o.quiet, stderr)
 	var all data.Images
 	for done := lo; done < hi; done += batch {
 		x, err := r.model.Sample(min(batch, hi-done), o.temperature, rng)
@@ -441,6 +442,9 @@ func runSamples(dir string, o fidOptions, part, parts int) (data.Images, string,
 		}
 		all.Pix = append(all.Pix, x.Pix...)
 		all.N += x.N
+		if bar != nil {
+			bar.Add(x.N)
+		}
 	}
 	return all, fmt.Sprintf("%d samples at T=%g, step %d", all.N, o.temperature, r.step), nil
 }
@@ -448,13 +452,7 @@ func runSamples(dir string, o fidOptions, part, parts int) (data.Images, string,
 // extract computes the features of im in chunks, with a progress bar.
 func extract(ex fid.Extractor, im data.Images, spec string, quiet bool, stderr io.Writer) ([]float32, error) {
 	const chunk = 512
-	var bar *progressbar.ProgressBar
-	if !quiet {
-		bar = progressbar.NewOptions(im.N, progressbar.OptionSetWriter(stderr), progressbar.OptionSetWidth(24),
-			progressbar.OptionSetDescription(fmt.Sprintf("%s features of %s", ex.Name(), spec)), progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(250*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
-	}
+	bar := newBar(im.N, fmt.Sprintf("%s features of %s", ex.Name(), spec), quiet, stderr)
 	out := make([]float32, 0, im.N*ex.Dim())
 	for lo := 0; lo < im.N; lo += chunk {
 		part := im
