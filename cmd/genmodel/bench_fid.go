@@ -10,8 +10,10 @@ import (
 	"runtime"
 	"time"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
 	"github.com/genmodel/genmodel/fid"
-	"github.com/genmodel/genmodel/kernels"
 )
 
 // fidBenchResult is what bench --model fid prints with --json;
@@ -95,7 +97,7 @@ func benchCovariances() (fid.Gaussian, fid.Gaussian) {
 		for i := range d {
 			g[j].Mu[i] = math.Sin(float64(i + j))
 		}
-		kernels.Gemm(false, true, d, d, m, 1.0/m, a, m, a, m, 0, g[j].Sigma, d) // Σ = A Aᵀ/m
+		blas64.Implementation().Dgemm(blas.NoTrans, blas.Trans, d, d, m, 1.0/m, a, m, a, m, 0, g[j].Sigma, d) // Σ = A Aᵀ/m
 		for k := range d {
 			g[j].Sigma[k*d+k] += 0.01
 		}

@@ -25,7 +25,7 @@ import (
 const trainAbout = `Trains a model and leaves a run folder (config.json, metrics.jsonl,
 checkpoints/, loss.png, samples.png). Flags may come before or after the
 model name. With no flags: the hierarchical VAE on dynamically binarized
-MNIST, about 35 minutes on 2 cores (--arch conv: the single-latent VAE, about
+MNIST, about 20 minutes on 2 cores (--arch conv: the single-latent VAE, about
 4 minutes). Ctrl-C, or the end of a --time budget, saves a checkpoint
 before exiting; --resume DIR continues a run exactly where its last
 checkpoint left it.`
