@@ -66,24 +66,33 @@ func sqNorms(x []float32, d int) []float32 {
 	return out
 }
 
+// eachDistanceRow calls f(i, row) for every row i of x, row holding the
+// squared distances from it to the rows of y; blocks of rows run in
+// parallel, so f must write only what belongs to i.
+func eachDistanceRow(x, y []float32, d int, f func(i int, row []float32)) {
+	n, m := len(x)/d, len(y)/d
+	norms := sqNorms(y, d)
+	kernels.ForRanges((n+prBlock-1)/prBlock, 1, func(lo, hi int) {
+		dist := make([]float32, prBlock*m)
+		for b := lo; b < hi; b++ {
+			r0, r1 := b*prBlock, min((b+1)*prBlock, n)
+			sqDists(dist, x[r0*d:r1*d], r1-r0, y, m, d, norms)
+			for i := r0; i < r1; i++ {
+				f(i, dist[(i-r0)*m:(i-r0+1)*m])
+			}
+		}
+	})
+}
+
 // knnRadii returns, for every row of x, the squared distance to its k-th
 // nearest other row.
 func knnRadii(x []float32, d, k int) []float32 {
-	n := len(x) / d
-	norms := sqNorms(x, d)
-	radii := make([]float32, n)
-	kernels.ForRanges((n+prBlock-1)/prBlock, 1, func(lo, hi int) {
-		dist := make([]float32, prBlock*n)
-		for b := lo; b < hi; b++ {
-			r0, r1 := b*prBlock, min((b+1)*prBlock, n)
-			sqDists(dist, x[r0*d:r1*d], r1-r0, x, n, d, norms)
-			for i := r0; i < r1; i++ {
-				row := slices.Clone(dist[(i-r0)*n : (i-r0+1)*n])
-				row[i] = -1 // itself: sorted first, never a neighbour
-				slices.Sort(row)
-				radii[i] = row[k]
-			}
-		}
+	radii := make([]float32, len(x)/d)
+	eachDistanceRow(x, x, d, func(i int, row []float32) {
+		r := slices.Clone(row)
+		r[i] = -1 // itself: sorted first, never a neighbour
+		slices.Sort(r)
+		radii[i] = r[k]
 	})
 	return radii
 }
@@ -91,21 +100,12 @@ func knnRadii(x []float32, d, k int) []float32 {
 // covered returns the fraction of rows of x within the ball of some row j
 // of y of squared radius radii[j].
 func covered(x, y []float32, radii []float32, d int) float64 {
-	n, m := len(x)/d, len(y)/d
-	norms := sqNorms(y, d)
-	in := make([]bool, n)
-	kernels.ForRanges((n+prBlock-1)/prBlock, 1, func(lo, hi int) {
-		dist := make([]float32, prBlock*m)
-		for b := lo; b < hi; b++ {
-			r0, r1 := b*prBlock, min((b+1)*prBlock, n)
-			sqDists(dist, x[r0*d:r1*d], r1-r0, y, m, d, norms)
-			for i := r0; i < r1; i++ {
-				for j, v := range dist[(i-r0)*m : (i-r0+1)*m] {
-					if v <= radii[j] {
-						in[i] = true
-						break
-					}
-				}
+	in := make([]bool, len(x)/d)
+	eachDistanceRow(x, y, d, func(i int, row []float32) {
+		for j, v := range row {
+			if v <= radii[j] {
+				in[i] = true
+				return
 			}
 		}
 	})
@@ -115,5 +115,5 @@ func covered(x, y []float32, radii []float32, d int) float64 {
 			c++
 		}
 	}
-	return float64(c) / float64(n)
+	return float64(c) / float64(len(in))
 }

@@ -70,16 +70,9 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if batch < 1 || steps < 1 {
 		return usagef("--batch and --steps must be ≥ 1")
 	}
-	var ref *benchResult
-	if compare != "" {
-		b, err := os.ReadFile(compare)
-		if err != nil {
-			return fmt.Errorf("--compare: %w", err)
-		}
-		ref = new(benchResult)
-		if err := json.Unmarshal(b, ref); err != nil {
-			return fmt.Errorf("--compare %s: %w", compare, err)
-		}
+	ref, err := readCompare[benchResult](compare)
+	if err != nil {
+		return err
 	}
 	var prof io.Writer
 	if profile != "" {
@@ -104,6 +97,23 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	printBench(stdout, res, ref)
 	return nil
+}
+
+// readCompare reads the reference run of --compare, or returns nil when
+// path is empty.
+func readCompare[T any](path string) (*T, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--compare: %w", err)
+	}
+	ref := new(T)
+	if err := json.Unmarshal(b, ref); err != nil {
+		return nil, fmt.Errorf("--compare %s: %w", path, err)
+	}
+	return ref, nil
 }
 
 // benchRefVAE times refvae on a fixed random binary batch, as the PyTorch

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"time"
 
@@ -128,16 +127,9 @@ func runFIDBench(stdout io.Writer, batch, reps int, set map[string]bool, compare
 	if !set["steps"] {
 		reps = 5
 	}
-	var ref *fidBenchResult
-	if compare != "" {
-		b, err := os.ReadFile(compare)
-		if err != nil {
-			return fmt.Errorf("--compare: %w", err)
-		}
-		ref = new(fidBenchResult)
-		if err := json.Unmarshal(b, ref); err != nil {
-			return fmt.Errorf("--compare %s: %w", compare, err)
-		}
+	ref, err := readCompare[fidBenchResult](compare)
+	if err != nil {
+		return err
 	}
 	res, err := benchFID(batch, reps)
 	if err != nil {
