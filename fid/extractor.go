@@ -61,12 +61,12 @@ func LoadExtractor(name, weights string, dims int) (Extractor, error) {
 			return nil, fmt.Errorf("fid: the Inception extractor needs its weights, %s: pass --weights PATH or set %s (genmodel fid download fetches them where there is a network), or use --extractor %s or %s for 28×28 grayscale data",
 				OfficialWeightsName, WeightsEnv, MNISTCNN, FashionCNN)
 		}
+		if !slices.Contains(FeatureDims, dims) {
+			return nil, fmt.Errorf("fid: --dims %d: the Inception gives %v", dims, FeatureDims)
+		}
 		net, err := LoadInception(weights)
 		if err != nil {
 			return nil, err
-		}
-		if !slices.Contains(FeatureDims, dims) {
-			return nil, fmt.Errorf("fid: --dims %d: the Inception gives %v", dims, FeatureDims)
 		}
 		return &InceptionExtractor{Net: net, Dims: dims}, nil
 	case MNISTCNN, FashionCNN:
