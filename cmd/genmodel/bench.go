@@ -70,6 +70,9 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if batch < 1 || steps < 1 {
 		return usagef("--batch and --steps must be ≥ 1")
 	}
+	if model == "fid" {
+		return runFIDBench(stdout, batch, steps, set, compare, asJSON)
+	}
 	ref, err := readCompare[benchResult](compare)
 	if err != nil {
 		return err
@@ -82,9 +85,6 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 		}
 		defer f.Close()
 		prof = f
-	}
-	if model == "fid" {
-		return runFIDBench(stdout, batch, steps, set, compare, asJSON)
 	}
 	res, err := benchRefVAE(batch, steps, prof)
 	if err != nil {
