@@ -3,10 +3,9 @@ package fid
 import (
 	"fmt"
 	"math"
+	"slices"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/mat"
+	"github.com/genmodel/genmodel/internal/linalg"
 )
 
 // Gaussian is a d-dimensional Gaussian fitted to features: mean Mu (d) and
@@ -99,45 +98,26 @@ func FrechetDistance(a, b Gaussian) (Frechet, error) {
 }
 
 // traceSqrtProduct returns Tr ((Σ₁+εI)(Σ₂+εI))^{1/2} and whether Σ₁ + εI
-// had a Cholesky factor (see FrechetDistance).
+// had a Cholesky factor (see FrechetDistance). The three O(d³) steps,
+// Cholesky, the congruence Lᵀ Σ₂ L and the symmetric eigenvalues, are those
+// of package linalg, on the GEMM micro-kernels.
 func traceSqrtProduct(s1, s2 []float64, d int, eps float64) (float64, bool) {
-	a := mat.NewSymDense(d, nil)
+	l, s := slices.Clone(s1), slices.Clone(s2)
 	for i := range d {
-		for j := i; j < d; j++ {
-			a.SetSym(i, j, s1[i*d+j])
-		}
-		a.SetSym(i, i, s1[i*d+i]+eps)
+		l[i*d+i] += eps
+		s[i*d+i] += eps
 	}
-	var chol mat.Cholesky
-	if !chol.Factorize(a) {
+	if !linalg.Cholesky(l, d) {
 		return 0, false
 	}
-	var ut mat.TriDense
-	chol.UTo(&ut) // U = Lᵀ
-	u := ut.RawTriangular()
-	// M = U Σ₂ Uᵀ = Lᵀ Σ₂ L, by two triangular products (gonum's Dtrmm).
-	m := make([]float64, d*d)
-	copy(m, s2)
-	for i := range d {
-		m[i*d+i] += eps
-	}
-	impl := blas64.Implementation()
-	impl.Dtrmm(blas.Left, blas.Upper, blas.NoTrans, blas.NonUnit, d, d, 1, u.Data, u.Stride, m, d)
-	impl.Dtrmm(blas.Right, blas.Upper, blas.Trans, blas.NonUnit, d, d, 1, u.Data, u.Stride, m, d)
-	sym := mat.NewSymDense(d, nil)
-	for i := range d {
-		for j := i; j < d; j++ {
-			sym.SetSym(i, j, 0.5*(m[i*d+j]+m[j*d+i]))
-		}
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(sym, false) {
+	eig, ok := linalg.SymEigenvalues(linalg.Congruence(l, s, d), d)
+	if !ok {
 		return 0, false
 	}
 	var tr float64
-	for _, l := range eig.Values(nil) {
-		if l > 0 {
-			tr += math.Sqrt(l)
+	for _, v := range eig {
+		if v > 0 {
+			tr += math.Sqrt(v)
 		}
 	}
 	return tr, true

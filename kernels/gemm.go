@@ -14,9 +14,8 @@ import (
 // is m×n with row stride ldc. As in BLAS, beta = 0 ignores the old contents of
 // C, and inconsistent sizes or strides panic.
 //
-// It runs on this package's blocked kernels (see gemmPlan): float32 on the
-// best micro-kernel of the CPU (AVX-512, AVX2+FMA or Go), float64 on the Go
-// one. Large products are split over up to GOMAXPROCS goroutines. Results
+// It runs on this package's blocked kernels (see gemmPlan), on the best
+// micro-kernel of the CPU for the element type (AVX-512, AVX2+FMA or Go). Large products are split over up to GOMAXPROCS goroutines. Results
 // are deterministic and do not depend on the number of goroutines.
 func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)

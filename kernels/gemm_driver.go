@@ -24,11 +24,10 @@ type gemmPlan[T Float] struct {
 	pool       sync.Pool
 }
 
-// The plans in use: float32 on the best micro-kernels of this CPU, float64
-// (for gradient checks) on the portable ones.
+// The plans in use: each type on the best micro-kernels of this CPU.
 var (
 	plan32 = newPlan(kernelSets()[0]...)
-	plan64 = newPlan(goKernels[float64](4)...)
+	plan64 = newPlan(kernelSets64()[0]...)
 )
 
 // newPlan returns a plan over a family of kernels sharing nr, whose mr all

@@ -9,8 +9,8 @@ import (
 )
 
 // Assembly micro-kernels (microkernel_amd64.s, written by
-// gen_microkernels.go); see microKernel for what they compute. k ≥ 0; a
-// holds k·mr values, b k·nr, c an mr×nr tile.
+// gen_microkernels.go), float32 then float64; see microKernel for what they
+// compute. k ≥ 0; a holds k·mr values, b k·nr, c an mr×nr tile.
 //
 //go:noescape
 func kern12x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
@@ -54,22 +54,64 @@ func kern2x16avx2(k int, a, b, c *float32, ldc int, alpha, beta float32)
 //go:noescape
 func kern2x16avx2d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
 
+//go:noescape
+func kern12x16avx512f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern12x16avx512f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern8x16avx512f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern8x16avx512f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern4x16avx512f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern4x16avx512f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern2x16avx512f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern2x16avx512f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern6x8avx2f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern6x8avx2f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern4x8avx2f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern4x8avx2f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern2x8avx2f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kern2x8avx2f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+
 type (
-	packedKernel func(k int, a, b, c *float32, ldc int, alpha, beta float32)
-	directKernel func(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+	packedKernel[T Float] func(k int, a, b, c *T, ldc int, alpha, beta T)
+	directKernel[T Float] func(k int, a, b *T, offs *int32, c *T, ldc int, alpha, beta T)
 )
 
 // asmKernel wraps a pair of assembly kernels, checking the slices' lengths
 // and offsets so that they never read or write outside them.
-func asmKernel(name string, mr, nr int, speed float64, f packedKernel, d directKernel) microKernel[float32] {
-	return microKernel[float32]{name: name, mr: mr, nr: nr, speed: speed,
-		run: func(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+func asmKernel[T Float](name string, mr, nr int, speed float64, f packedKernel[T], d directKernel[T]) microKernel[T] {
+	return microKernel[T]{name: name, mr: mr, nr: nr, speed: speed,
+		run: func(k int, a, b, c []T, ldc int, alpha, beta T) {
 			if len(a) < k*mr || len(b) < k*nr || ldc < nr || len(c) < (mr-1)*ldc+nr {
 				panic("kernels: micro-kernel operands too short")
 			}
 			f(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, alpha, beta)
 		},
-		runDirect: func(k int, a, b []float32, offs []int32, c []float32, ldc int, alpha, beta float32) {
+		runDirect: func(k int, a, b []T, offs []int32, c []T, ldc int, alpha, beta T) {
 			if len(a) < k*mr || len(offs) < k || ldc < nr || len(c) < (mr-1)*ldc+nr {
 				panic("kernels: micro-kernel operands too short")
 			}
@@ -110,4 +152,27 @@ func kernelSets() [][]microKernel[float32] {
 		})
 	}
 	return append(sets, goKernels[float32](16))
+}
+
+// kernelSets64 lists the float64 micro-kernel families this CPU can run,
+// best first, as kernelSets does for float32: the same tiles, half as many
+// columns (a register holds half as many float64).
+func kernelSets64() [][]microKernel[float64] {
+	var sets [][]microKernel[float64]
+	if cpu.X86.HasAVX512F {
+		sets = append(sets, []microKernel[float64]{
+			asmKernel("avx512", 12, 16, 1, kern12x16avx512f64, kern12x16avx512f64d),
+			asmKernel("avx512", 8, 16, 0.97, kern8x16avx512f64, kern8x16avx512f64d),
+			asmKernel("avx512", 4, 16, 0.82, kern4x16avx512f64, kern4x16avx512f64d),
+			asmKernel("avx512", 2, 16, 0.59, kern2x16avx512f64, kern2x16avx512f64d),
+		})
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		sets = append(sets, []microKernel[float64]{
+			asmKernel("avx2", 6, 8, 1, kern6x8avx2f64, kern6x8avx2f64d),
+			asmKernel("avx2", 4, 8, 0.84, kern4x8avx2f64, kern4x8avx2f64d),
+			asmKernel("avx2", 2, 8, 0.55, kern2x8avx2f64, kern2x8avx2f64d),
+		})
+	}
+	return append(sets, goKernels[float64](8))
 }

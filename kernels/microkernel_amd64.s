@@ -2,23 +2,25 @@
 
 #include "textflag.h"
 
-// Micro-kernels of the float32 GEMM (see microKernel): for an mr×nr tile of
-// C, acc = Σ_p a[p·mr : p·mr+mr] ⊗ B_p with one FMA per term in order of p,
-// then C = alpha·acc + beta·C (each product rounded, then the sum); beta = 0
-// does not read C. Row i of the tile lives in two accumulator registers, the
-// B row in R0/R1 and two broadcast a values in R2/R3.
+// Micro-kernels of the float32 and float64 GEMMs (see microKernel): for an
+// mr×nr tile of C, acc = Σ_p a[p·mr : p·mr+mr] ⊗ B_p with one FMA per term in
+// order of p, then C = alpha·acc + beta·C (each product rounded, then the
+// sum); beta = 0 does not read C. Row i of the tile lives in two accumulator
+// registers, the B row in R0/R1 and two broadcast a values in R2/R3.
 //
 // The packed kernels read B_p = b[p·nr : p·nr+nr]:
 //
-//	func kern<mr>x<nr><isa>(k int, a, b, c *float32, ldc int, alpha, beta float32)
+//	func kern<mr>x<nr><isa>[f64](k int, a, b, c *T, ldc int, alpha, beta T)
 //
 // the direct ones B_p = b[offs[p] : offs[p]+nr], rows of an unpacked operand:
 //
-//	func kern<mr>x<nr><isa>d(k int, a, b *float32, offs *int32, c *float32, ldc int, alpha, beta float32)
+//	func kern<mr>x<nr><isa>[f64]d(k int, a, b *T, offs *int32, c *T, ldc int, alpha, beta T)
+//
+// The macros come in two flavours, S (float32) and D (float64).
 
 // Two rows (i, i+1) of one step: broadcast a[p·mr + i], a[p·mr + i + 1] and
 // multiply-add them with the B row (B0, B1) into the rows' accumulators.
-#define ROWS2(off, B0, B1, T0, T1, r0, r1, r2, r3) \
+#define ROWS2S(off, B0, B1, T0, T1, r0, r1, r2, r3) \
 	VBROADCASTSS off(SI), T0   \
 	VBROADCASTSS off+4(SI), T1 \
 	VFMADD231PS  B0, T0, r0    \
@@ -27,7 +29,7 @@
 	VFMADD231PS  B1, T1, r3
 
 // Store one row: C[i] = alpha·acc (A holds alpha), then advance DX a row.
-#define STORE(A, r0, r1, w) \
+#define STORES(A, r0, r1, w) \
 	VMULPS  A, r0, r0 \
 	VMULPS  A, r1, r1 \
 	VMOVUPS r0, (DX)  \
@@ -35,7 +37,7 @@
 	ADDQ    R8, DX
 
 // Update one row: C[i] = alpha·acc + beta·C[i] (A alpha, B beta, T scratch).
-#define UPDATE(A, B, T, r0, r1, w) \
+#define UPDATES(A, B, T, r0, r1, w) \
 	VMULPS  A, r0, r0   \
 	VMULPS  A, r1, r1   \
 	VMULPS  (DX), B, T  \
@@ -44,6 +46,36 @@
 	VMULPS  w(DX), B, T \
 	VADDPS  T, r1, r1   \
 	VMOVUPS r1, w(DX)   \
+	ADDQ    R8, DX
+
+// Two rows (i, i+1) of one step: broadcast a[p·mr + i], a[p·mr + i + 1] and
+// multiply-add them with the B row (B0, B1) into the rows' accumulators.
+#define ROWS2D(off, B0, B1, T0, T1, r0, r1, r2, r3) \
+	VBROADCASTSD off(SI), T0   \
+	VBROADCASTSD off+8(SI), T1 \
+	VFMADD231PD  B0, T0, r0    \
+	VFMADD231PD  B1, T0, r1    \
+	VFMADD231PD  B0, T1, r2    \
+	VFMADD231PD  B1, T1, r3
+
+// Store one row: C[i] = alpha·acc (A holds alpha), then advance DX a row.
+#define STORED(A, r0, r1, w) \
+	VMULPD  A, r0, r0 \
+	VMULPD  A, r1, r1 \
+	VMOVUPD r0, (DX)  \
+	VMOVUPD r1, w(DX) \
+	ADDQ    R8, DX
+
+// Update one row: C[i] = alpha·acc + beta·C[i] (A alpha, B beta, T scratch).
+#define UPDATED(A, B, T, r0, r1, w) \
+	VMULPD  A, r0, r0   \
+	VMULPD  A, r1, r1   \
+	VMULPD  (DX), B, T  \
+	VADDPD  T, r0, r0   \
+	VMOVUPD r0, (DX)    \
+	VMULPD  w(DX), B, T \
+	VADDPD  T, r1, r1   \
+	VMOVUPD r1, w(DX)   \
 	ADDQ    R8, DX
 
 // func kern12x32avx512(k int, a, b, c *float32, ldc int, alpha, beta float32)
@@ -84,12 +116,12 @@ TEXT ·kern12x32avx512(SB), NOSPLIT, $0-48
 kern12x32avx512loop:
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
-	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
-	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
-	ROWS2(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
-	ROWS2(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
-	ROWS2(32, Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
-	ROWS2(40, Z0, Z1, Z2, Z3, Z28, Z29, Z30, Z31)
+	ROWS2S(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2S(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2S(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2S(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ROWS2S(32, Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
+	ROWS2S(40, Z0, Z1, Z2, Z3, Z28, Z29, Z30, Z31)
 	ADDQ $48, SI
 	ADDQ $128, DI
 	DECQ CX
@@ -102,35 +134,35 @@ kern12x32avx512store:
 	VUCOMISS X2, X1
 	JNE kern12x32avx512beta
 	JPS kern12x32avx512beta // NaN beta: not zero
-	STORE(Z0, Z8, Z9, 64)
-	STORE(Z0, Z10, Z11, 64)
-	STORE(Z0, Z12, Z13, 64)
-	STORE(Z0, Z14, Z15, 64)
-	STORE(Z0, Z16, Z17, 64)
-	STORE(Z0, Z18, Z19, 64)
-	STORE(Z0, Z20, Z21, 64)
-	STORE(Z0, Z22, Z23, 64)
-	STORE(Z0, Z24, Z25, 64)
-	STORE(Z0, Z26, Z27, 64)
-	STORE(Z0, Z28, Z29, 64)
-	STORE(Z0, Z30, Z31, 64)
+	STORES(Z0, Z8, Z9, 64)
+	STORES(Z0, Z10, Z11, 64)
+	STORES(Z0, Z12, Z13, 64)
+	STORES(Z0, Z14, Z15, 64)
+	STORES(Z0, Z16, Z17, 64)
+	STORES(Z0, Z18, Z19, 64)
+	STORES(Z0, Z20, Z21, 64)
+	STORES(Z0, Z22, Z23, 64)
+	STORES(Z0, Z24, Z25, 64)
+	STORES(Z0, Z26, Z27, 64)
+	STORES(Z0, Z28, Z29, 64)
+	STORES(Z0, Z30, Z31, 64)
 	VZEROUPPER
 	RET
 
 kern12x32avx512beta:
 	VBROADCASTSS beta+44(FP), Z1
-	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
-	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
-	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
-	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
-	UPDATE(Z0, Z1, Z2, Z16, Z17, 64)
-	UPDATE(Z0, Z1, Z2, Z18, Z19, 64)
-	UPDATE(Z0, Z1, Z2, Z20, Z21, 64)
-	UPDATE(Z0, Z1, Z2, Z22, Z23, 64)
-	UPDATE(Z0, Z1, Z2, Z24, Z25, 64)
-	UPDATE(Z0, Z1, Z2, Z26, Z27, 64)
-	UPDATE(Z0, Z1, Z2, Z28, Z29, 64)
-	UPDATE(Z0, Z1, Z2, Z30, Z31, 64)
+	UPDATES(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATES(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATES(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATES(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATES(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATES(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATES(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATES(Z0, Z1, Z2, Z22, Z23, 64)
+	UPDATES(Z0, Z1, Z2, Z24, Z25, 64)
+	UPDATES(Z0, Z1, Z2, Z26, Z27, 64)
+	UPDATES(Z0, Z1, Z2, Z28, Z29, 64)
+	UPDATES(Z0, Z1, Z2, Z30, Z31, 64)
 	VZEROUPPER
 	RET
 
@@ -174,12 +206,12 @@ kern12x32avx512dloop:
 	MOVLQSX (R9), BX
 	VMOVUPS (DI)(BX*4), Z0
 	VMOVUPS 64(DI)(BX*4), Z1
-	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
-	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
-	ROWS2(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
-	ROWS2(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
-	ROWS2(32, Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
-	ROWS2(40, Z0, Z1, Z2, Z3, Z28, Z29, Z30, Z31)
+	ROWS2S(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2S(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2S(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2S(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ROWS2S(32, Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
+	ROWS2S(40, Z0, Z1, Z2, Z3, Z28, Z29, Z30, Z31)
 	ADDQ $48, SI
 	ADDQ $4, R9
 	DECQ CX
@@ -192,35 +224,35 @@ kern12x32avx512dstore:
 	VUCOMISS X2, X1
 	JNE kern12x32avx512dbeta
 	JPS kern12x32avx512dbeta // NaN beta: not zero
-	STORE(Z0, Z8, Z9, 64)
-	STORE(Z0, Z10, Z11, 64)
-	STORE(Z0, Z12, Z13, 64)
-	STORE(Z0, Z14, Z15, 64)
-	STORE(Z0, Z16, Z17, 64)
-	STORE(Z0, Z18, Z19, 64)
-	STORE(Z0, Z20, Z21, 64)
-	STORE(Z0, Z22, Z23, 64)
-	STORE(Z0, Z24, Z25, 64)
-	STORE(Z0, Z26, Z27, 64)
-	STORE(Z0, Z28, Z29, 64)
-	STORE(Z0, Z30, Z31, 64)
+	STORES(Z0, Z8, Z9, 64)
+	STORES(Z0, Z10, Z11, 64)
+	STORES(Z0, Z12, Z13, 64)
+	STORES(Z0, Z14, Z15, 64)
+	STORES(Z0, Z16, Z17, 64)
+	STORES(Z0, Z18, Z19, 64)
+	STORES(Z0, Z20, Z21, 64)
+	STORES(Z0, Z22, Z23, 64)
+	STORES(Z0, Z24, Z25, 64)
+	STORES(Z0, Z26, Z27, 64)
+	STORES(Z0, Z28, Z29, 64)
+	STORES(Z0, Z30, Z31, 64)
 	VZEROUPPER
 	RET
 
 kern12x32avx512dbeta:
 	VBROADCASTSS beta+52(FP), Z1
-	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
-	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
-	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
-	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
-	UPDATE(Z0, Z1, Z2, Z16, Z17, 64)
-	UPDATE(Z0, Z1, Z2, Z18, Z19, 64)
-	UPDATE(Z0, Z1, Z2, Z20, Z21, 64)
-	UPDATE(Z0, Z1, Z2, Z22, Z23, 64)
-	UPDATE(Z0, Z1, Z2, Z24, Z25, 64)
-	UPDATE(Z0, Z1, Z2, Z26, Z27, 64)
-	UPDATE(Z0, Z1, Z2, Z28, Z29, 64)
-	UPDATE(Z0, Z1, Z2, Z30, Z31, 64)
+	UPDATES(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATES(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATES(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATES(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATES(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATES(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATES(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATES(Z0, Z1, Z2, Z22, Z23, 64)
+	UPDATES(Z0, Z1, Z2, Z24, Z25, 64)
+	UPDATES(Z0, Z1, Z2, Z26, Z27, 64)
+	UPDATES(Z0, Z1, Z2, Z28, Z29, 64)
+	UPDATES(Z0, Z1, Z2, Z30, Z31, 64)
 	VZEROUPPER
 	RET
 
@@ -254,10 +286,10 @@ TEXT ·kern8x32avx512(SB), NOSPLIT, $0-48
 kern8x32avx512loop:
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
-	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
-	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
-	ROWS2(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
-	ROWS2(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ROWS2S(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2S(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2S(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2S(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
 	ADDQ $32, SI
 	ADDQ $128, DI
 	DECQ CX
@@ -270,27 +302,27 @@ kern8x32avx512store:
 	VUCOMISS X2, X1
 	JNE kern8x32avx512beta
 	JPS kern8x32avx512beta // NaN beta: not zero
-	STORE(Z0, Z8, Z9, 64)
-	STORE(Z0, Z10, Z11, 64)
-	STORE(Z0, Z12, Z13, 64)
-	STORE(Z0, Z14, Z15, 64)
-	STORE(Z0, Z16, Z17, 64)
-	STORE(Z0, Z18, Z19, 64)
-	STORE(Z0, Z20, Z21, 64)
-	STORE(Z0, Z22, Z23, 64)
+	STORES(Z0, Z8, Z9, 64)
+	STORES(Z0, Z10, Z11, 64)
+	STORES(Z0, Z12, Z13, 64)
+	STORES(Z0, Z14, Z15, 64)
+	STORES(Z0, Z16, Z17, 64)
+	STORES(Z0, Z18, Z19, 64)
+	STORES(Z0, Z20, Z21, 64)
+	STORES(Z0, Z22, Z23, 64)
 	VZEROUPPER
 	RET
 
 kern8x32avx512beta:
 	VBROADCASTSS beta+44(FP), Z1
-	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
-	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
-	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
-	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
-	UPDATE(Z0, Z1, Z2, Z16, Z17, 64)
-	UPDATE(Z0, Z1, Z2, Z18, Z19, 64)
-	UPDATE(Z0, Z1, Z2, Z20, Z21, 64)
-	UPDATE(Z0, Z1, Z2, Z22, Z23, 64)
+	UPDATES(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATES(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATES(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATES(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATES(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATES(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATES(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATES(Z0, Z1, Z2, Z22, Z23, 64)
 	VZEROUPPER
 	RET
 
@@ -326,10 +358,10 @@ kern8x32avx512dloop:
 	MOVLQSX (R9), BX
 	VMOVUPS (DI)(BX*4), Z0
 	VMOVUPS 64(DI)(BX*4), Z1
-	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
-	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
-	ROWS2(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
-	ROWS2(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ROWS2S(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2S(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2S(16, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2S(24, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
 	ADDQ $32, SI
 	ADDQ $4, R9
 	DECQ CX
@@ -342,27 +374,27 @@ kern8x32avx512dstore:
 	VUCOMISS X2, X1
 	JNE kern8x32avx512dbeta
 	JPS kern8x32avx512dbeta // NaN beta: not zero
-	STORE(Z0, Z8, Z9, 64)
-	STORE(Z0, Z10, Z11, 64)
-	STORE(Z0, Z12, Z13, 64)
-	STORE(Z0, Z14, Z15, 64)
-	STORE(Z0, Z16, Z17, 64)
-	STORE(Z0, Z18, Z19, 64)
-	STORE(Z0, Z20, Z21, 64)
-	STORE(Z0, Z22, Z23, 64)
+	STORES(Z0, Z8, Z9, 64)
+	STORES(Z0, Z10, Z11, 64)
+	STORES(Z0, Z12, Z13, 64)
+	STORES(Z0, Z14, Z15, 64)
+	STORES(Z0, Z16, Z17, 64)
+	STORES(Z0, Z18, Z19, 64)
+	STORES(Z0, Z20, Z21, 64)
+	STORES(Z0, Z22, Z23, 64)
 	VZEROUPPER
 	RET
 
 kern8x32avx512dbeta:
 	VBROADCASTSS beta+52(FP), Z1
-	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
-	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
-	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
-	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
-	UPDATE(Z0, Z1, Z2, Z16, Z17, 64)
-	UPDATE(Z0, Z1, Z2, Z18, Z19, 64)
-	UPDATE(Z0, Z1, Z2, Z20, Z21, 64)
-	UPDATE(Z0, Z1, Z2, Z22, Z23, 64)
+	UPDATES(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATES(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATES(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATES(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATES(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATES(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATES(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATES(Z0, Z1, Z2, Z22, Z23, 64)
 	VZEROUPPER
 	RET
 
@@ -388,8 +420,8 @@ TEXT ·kern4x32avx512(SB), NOSPLIT, $0-48
 kern4x32avx512loop:
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
-	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
-	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2S(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2S(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
 	ADDQ $16, SI
 	ADDQ $128, DI
 	DECQ CX
@@ -402,19 +434,19 @@ kern4x32avx512store:
 	VUCOMISS X2, X1
 	JNE kern4x32avx512beta
 	JPS kern4x32avx512beta // NaN beta: not zero
-	STORE(Z0, Z8, Z9, 64)
-	STORE(Z0, Z10, Z11, 64)
-	STORE(Z0, Z12, Z13, 64)
-	STORE(Z0, Z14, Z15, 64)
+	STORES(Z0, Z8, Z9, 64)
+	STORES(Z0, Z10, Z11, 64)
+	STORES(Z0, Z12, Z13, 64)
+	STORES(Z0, Z14, Z15, 64)
 	VZEROUPPER
 	RET
 
 kern4x32avx512beta:
 	VBROADCASTSS beta+44(FP), Z1
-	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
-	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
-	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
-	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATES(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATES(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATES(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATES(Z0, Z1, Z2, Z14, Z15, 64)
 	VZEROUPPER
 	RET
 
@@ -442,8 +474,8 @@ kern4x32avx512dloop:
 	MOVLQSX (R9), BX
 	VMOVUPS (DI)(BX*4), Z0
 	VMOVUPS 64(DI)(BX*4), Z1
-	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
-	ROWS2(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2S(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2S(8, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
 	ADDQ $16, SI
 	ADDQ $4, R9
 	DECQ CX
@@ -456,19 +488,19 @@ kern4x32avx512dstore:
 	VUCOMISS X2, X1
 	JNE kern4x32avx512dbeta
 	JPS kern4x32avx512dbeta // NaN beta: not zero
-	STORE(Z0, Z8, Z9, 64)
-	STORE(Z0, Z10, Z11, 64)
-	STORE(Z0, Z12, Z13, 64)
-	STORE(Z0, Z14, Z15, 64)
+	STORES(Z0, Z8, Z9, 64)
+	STORES(Z0, Z10, Z11, 64)
+	STORES(Z0, Z12, Z13, 64)
+	STORES(Z0, Z14, Z15, 64)
 	VZEROUPPER
 	RET
 
 kern4x32avx512dbeta:
 	VBROADCASTSS beta+52(FP), Z1
-	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
-	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
-	UPDATE(Z0, Z1, Z2, Z12, Z13, 64)
-	UPDATE(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATES(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATES(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATES(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATES(Z0, Z1, Z2, Z14, Z15, 64)
 	VZEROUPPER
 	RET
 
@@ -490,7 +522,7 @@ TEXT ·kern2x32avx512(SB), NOSPLIT, $0-48
 kern2x32avx512loop:
 	VMOVUPS (DI), Z0
 	VMOVUPS 64(DI), Z1
-	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2S(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
 	ADDQ $8, SI
 	ADDQ $128, DI
 	DECQ CX
@@ -503,15 +535,15 @@ kern2x32avx512store:
 	VUCOMISS X2, X1
 	JNE kern2x32avx512beta
 	JPS kern2x32avx512beta // NaN beta: not zero
-	STORE(Z0, Z8, Z9, 64)
-	STORE(Z0, Z10, Z11, 64)
+	STORES(Z0, Z8, Z9, 64)
+	STORES(Z0, Z10, Z11, 64)
 	VZEROUPPER
 	RET
 
 kern2x32avx512beta:
 	VBROADCASTSS beta+44(FP), Z1
-	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
-	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATES(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATES(Z0, Z1, Z2, Z10, Z11, 64)
 	VZEROUPPER
 	RET
 
@@ -535,7 +567,7 @@ kern2x32avx512dloop:
 	MOVLQSX (R9), BX
 	VMOVUPS (DI)(BX*4), Z0
 	VMOVUPS 64(DI)(BX*4), Z1
-	ROWS2(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2S(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
 	ADDQ $8, SI
 	ADDQ $4, R9
 	DECQ CX
@@ -548,15 +580,15 @@ kern2x32avx512dstore:
 	VUCOMISS X2, X1
 	JNE kern2x32avx512dbeta
 	JPS kern2x32avx512dbeta // NaN beta: not zero
-	STORE(Z0, Z8, Z9, 64)
-	STORE(Z0, Z10, Z11, 64)
+	STORES(Z0, Z8, Z9, 64)
+	STORES(Z0, Z10, Z11, 64)
 	VZEROUPPER
 	RET
 
 kern2x32avx512dbeta:
 	VBROADCASTSS beta+52(FP), Z1
-	UPDATE(Z0, Z1, Z2, Z8, Z9, 64)
-	UPDATE(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATES(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATES(Z0, Z1, Z2, Z10, Z11, 64)
 	VZEROUPPER
 	RET
 
@@ -586,9 +618,9 @@ TEXT ·kern6x16avx2(SB), NOSPLIT, $0-48
 kern6x16avx2loop:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
-	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	ROWS2(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
-	ROWS2(16, Y0, Y1, Y2, Y3, Y12, Y13, Y14, Y15)
+	ROWS2S(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2S(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ROWS2S(16, Y0, Y1, Y2, Y3, Y12, Y13, Y14, Y15)
 	ADDQ $24, SI
 	ADDQ $64, DI
 	DECQ CX
@@ -601,23 +633,23 @@ kern6x16avx2store:
 	VUCOMISS X2, X1
 	JNE kern6x16avx2beta
 	JPS kern6x16avx2beta // NaN beta: not zero
-	STORE(Y0, Y4, Y5, 32)
-	STORE(Y0, Y6, Y7, 32)
-	STORE(Y0, Y8, Y9, 32)
-	STORE(Y0, Y10, Y11, 32)
-	STORE(Y0, Y12, Y13, 32)
-	STORE(Y0, Y14, Y15, 32)
+	STORES(Y0, Y4, Y5, 32)
+	STORES(Y0, Y6, Y7, 32)
+	STORES(Y0, Y8, Y9, 32)
+	STORES(Y0, Y10, Y11, 32)
+	STORES(Y0, Y12, Y13, 32)
+	STORES(Y0, Y14, Y15, 32)
 	VZEROUPPER
 	RET
 
 kern6x16avx2beta:
 	VBROADCASTSS beta+44(FP), Y1
-	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
-	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
-	UPDATE(Y0, Y1, Y2, Y8, Y9, 32)
-	UPDATE(Y0, Y1, Y2, Y10, Y11, 32)
-	UPDATE(Y0, Y1, Y2, Y12, Y13, 32)
-	UPDATE(Y0, Y1, Y2, Y14, Y15, 32)
+	UPDATES(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATES(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATES(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATES(Y0, Y1, Y2, Y10, Y11, 32)
+	UPDATES(Y0, Y1, Y2, Y12, Y13, 32)
+	UPDATES(Y0, Y1, Y2, Y14, Y15, 32)
 	VZEROUPPER
 	RET
 
@@ -649,9 +681,9 @@ kern6x16avx2dloop:
 	MOVLQSX (R9), BX
 	VMOVUPS (DI)(BX*4), Y0
 	VMOVUPS 32(DI)(BX*4), Y1
-	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	ROWS2(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
-	ROWS2(16, Y0, Y1, Y2, Y3, Y12, Y13, Y14, Y15)
+	ROWS2S(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2S(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ROWS2S(16, Y0, Y1, Y2, Y3, Y12, Y13, Y14, Y15)
 	ADDQ $24, SI
 	ADDQ $4, R9
 	DECQ CX
@@ -664,23 +696,23 @@ kern6x16avx2dstore:
 	VUCOMISS X2, X1
 	JNE kern6x16avx2dbeta
 	JPS kern6x16avx2dbeta // NaN beta: not zero
-	STORE(Y0, Y4, Y5, 32)
-	STORE(Y0, Y6, Y7, 32)
-	STORE(Y0, Y8, Y9, 32)
-	STORE(Y0, Y10, Y11, 32)
-	STORE(Y0, Y12, Y13, 32)
-	STORE(Y0, Y14, Y15, 32)
+	STORES(Y0, Y4, Y5, 32)
+	STORES(Y0, Y6, Y7, 32)
+	STORES(Y0, Y8, Y9, 32)
+	STORES(Y0, Y10, Y11, 32)
+	STORES(Y0, Y12, Y13, 32)
+	STORES(Y0, Y14, Y15, 32)
 	VZEROUPPER
 	RET
 
 kern6x16avx2dbeta:
 	VBROADCASTSS beta+52(FP), Y1
-	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
-	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
-	UPDATE(Y0, Y1, Y2, Y8, Y9, 32)
-	UPDATE(Y0, Y1, Y2, Y10, Y11, 32)
-	UPDATE(Y0, Y1, Y2, Y12, Y13, 32)
-	UPDATE(Y0, Y1, Y2, Y14, Y15, 32)
+	UPDATES(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATES(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATES(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATES(Y0, Y1, Y2, Y10, Y11, 32)
+	UPDATES(Y0, Y1, Y2, Y12, Y13, 32)
+	UPDATES(Y0, Y1, Y2, Y14, Y15, 32)
 	VZEROUPPER
 	RET
 
@@ -706,8 +738,8 @@ TEXT ·kern4x16avx2(SB), NOSPLIT, $0-48
 kern4x16avx2loop:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
-	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	ROWS2(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ROWS2S(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2S(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
 	ADDQ $16, SI
 	ADDQ $64, DI
 	DECQ CX
@@ -720,19 +752,19 @@ kern4x16avx2store:
 	VUCOMISS X2, X1
 	JNE kern4x16avx2beta
 	JPS kern4x16avx2beta // NaN beta: not zero
-	STORE(Y0, Y4, Y5, 32)
-	STORE(Y0, Y6, Y7, 32)
-	STORE(Y0, Y8, Y9, 32)
-	STORE(Y0, Y10, Y11, 32)
+	STORES(Y0, Y4, Y5, 32)
+	STORES(Y0, Y6, Y7, 32)
+	STORES(Y0, Y8, Y9, 32)
+	STORES(Y0, Y10, Y11, 32)
 	VZEROUPPER
 	RET
 
 kern4x16avx2beta:
 	VBROADCASTSS beta+44(FP), Y1
-	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
-	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
-	UPDATE(Y0, Y1, Y2, Y8, Y9, 32)
-	UPDATE(Y0, Y1, Y2, Y10, Y11, 32)
+	UPDATES(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATES(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATES(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATES(Y0, Y1, Y2, Y10, Y11, 32)
 	VZEROUPPER
 	RET
 
@@ -760,8 +792,8 @@ kern4x16avx2dloop:
 	MOVLQSX (R9), BX
 	VMOVUPS (DI)(BX*4), Y0
 	VMOVUPS 32(DI)(BX*4), Y1
-	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	ROWS2(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ROWS2S(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2S(8, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
 	ADDQ $16, SI
 	ADDQ $4, R9
 	DECQ CX
@@ -774,19 +806,19 @@ kern4x16avx2dstore:
 	VUCOMISS X2, X1
 	JNE kern4x16avx2dbeta
 	JPS kern4x16avx2dbeta // NaN beta: not zero
-	STORE(Y0, Y4, Y5, 32)
-	STORE(Y0, Y6, Y7, 32)
-	STORE(Y0, Y8, Y9, 32)
-	STORE(Y0, Y10, Y11, 32)
+	STORES(Y0, Y4, Y5, 32)
+	STORES(Y0, Y6, Y7, 32)
+	STORES(Y0, Y8, Y9, 32)
+	STORES(Y0, Y10, Y11, 32)
 	VZEROUPPER
 	RET
 
 kern4x16avx2dbeta:
 	VBROADCASTSS beta+52(FP), Y1
-	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
-	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
-	UPDATE(Y0, Y1, Y2, Y8, Y9, 32)
-	UPDATE(Y0, Y1, Y2, Y10, Y11, 32)
+	UPDATES(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATES(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATES(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATES(Y0, Y1, Y2, Y10, Y11, 32)
 	VZEROUPPER
 	RET
 
@@ -808,7 +840,7 @@ TEXT ·kern2x16avx2(SB), NOSPLIT, $0-48
 kern2x16avx2loop:
 	VMOVUPS (DI), Y0
 	VMOVUPS 32(DI), Y1
-	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2S(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
 	ADDQ $8, SI
 	ADDQ $64, DI
 	DECQ CX
@@ -821,15 +853,15 @@ kern2x16avx2store:
 	VUCOMISS X2, X1
 	JNE kern2x16avx2beta
 	JPS kern2x16avx2beta // NaN beta: not zero
-	STORE(Y0, Y4, Y5, 32)
-	STORE(Y0, Y6, Y7, 32)
+	STORES(Y0, Y4, Y5, 32)
+	STORES(Y0, Y6, Y7, 32)
 	VZEROUPPER
 	RET
 
 kern2x16avx2beta:
 	VBROADCASTSS beta+44(FP), Y1
-	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
-	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATES(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATES(Y0, Y1, Y2, Y6, Y7, 32)
 	VZEROUPPER
 	RET
 
@@ -853,7 +885,7 @@ kern2x16avx2dloop:
 	MOVLQSX (R9), BX
 	VMOVUPS (DI)(BX*4), Y0
 	VMOVUPS 32(DI)(BX*4), Y1
-	ROWS2(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2S(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
 	ADDQ $8, SI
 	ADDQ $4, R9
 	DECQ CX
@@ -866,14 +898,846 @@ kern2x16avx2dstore:
 	VUCOMISS X2, X1
 	JNE kern2x16avx2dbeta
 	JPS kern2x16avx2dbeta // NaN beta: not zero
-	STORE(Y0, Y4, Y5, 32)
-	STORE(Y0, Y6, Y7, 32)
+	STORES(Y0, Y4, Y5, 32)
+	STORES(Y0, Y6, Y7, 32)
 	VZEROUPPER
 	RET
 
 kern2x16avx2dbeta:
 	VBROADCASTSS beta+52(FP), Y1
-	UPDATE(Y0, Y1, Y2, Y4, Y5, 32)
-	UPDATE(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATES(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATES(Y0, Y1, Y2, Y6, Y7, 32)
+	VZEROUPPER
+	RET
+
+// func kern12x16avx512f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern12x16avx512f64(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+	TESTQ CX, CX
+	JEQ   kern12x16avx512f64store
+
+kern12x16avx512f64loop:
+	VMOVUPD (DI), Z0
+	VMOVUPD 64(DI), Z1
+	ROWS2D(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2D(16, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2D(32, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2D(48, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ROWS2D(64, Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
+	ROWS2D(80, Z0, Z1, Z2, Z3, Z28, Z29, Z30, Z31)
+	ADDQ $96, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  kern12x16avx512f64loop
+
+kern12x16avx512f64store:
+	VBROADCASTSD alpha+40(FP), Z0
+	VMOVSD beta+48(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern12x16avx512f64beta
+	JPS kern12x16avx512f64beta // NaN beta: not zero
+	STORED(Z0, Z8, Z9, 64)
+	STORED(Z0, Z10, Z11, 64)
+	STORED(Z0, Z12, Z13, 64)
+	STORED(Z0, Z14, Z15, 64)
+	STORED(Z0, Z16, Z17, 64)
+	STORED(Z0, Z18, Z19, 64)
+	STORED(Z0, Z20, Z21, 64)
+	STORED(Z0, Z22, Z23, 64)
+	STORED(Z0, Z24, Z25, 64)
+	STORED(Z0, Z26, Z27, 64)
+	STORED(Z0, Z28, Z29, 64)
+	STORED(Z0, Z30, Z31, 64)
+	VZEROUPPER
+	RET
+
+kern12x16avx512f64beta:
+	VBROADCASTSD beta+48(FP), Z1
+	UPDATED(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATED(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATED(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATED(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATED(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATED(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATED(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATED(Z0, Z1, Z2, Z22, Z23, 64)
+	UPDATED(Z0, Z1, Z2, Z24, Z25, 64)
+	UPDATED(Z0, Z1, Z2, Z26, Z27, 64)
+	UPDATED(Z0, Z1, Z2, Z28, Z29, 64)
+	UPDATED(Z0, Z1, Z2, Z30, Z31, 64)
+	VZEROUPPER
+	RET
+
+// func kern12x16avx512f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern12x16avx512f64d(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+	TESTQ CX, CX
+	JEQ   kern12x16avx512f64dstore
+
+kern12x16avx512f64dloop:
+	MOVLQSX (R9), BX
+	VMOVUPD (DI)(BX*8), Z0
+	VMOVUPD 64(DI)(BX*8), Z1
+	ROWS2D(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2D(16, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2D(32, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2D(48, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ROWS2D(64, Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
+	ROWS2D(80, Z0, Z1, Z2, Z3, Z28, Z29, Z30, Z31)
+	ADDQ $96, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern12x16avx512f64dloop
+
+kern12x16avx512f64dstore:
+	VBROADCASTSD alpha+48(FP), Z0
+	VMOVSD beta+56(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern12x16avx512f64dbeta
+	JPS kern12x16avx512f64dbeta // NaN beta: not zero
+	STORED(Z0, Z8, Z9, 64)
+	STORED(Z0, Z10, Z11, 64)
+	STORED(Z0, Z12, Z13, 64)
+	STORED(Z0, Z14, Z15, 64)
+	STORED(Z0, Z16, Z17, 64)
+	STORED(Z0, Z18, Z19, 64)
+	STORED(Z0, Z20, Z21, 64)
+	STORED(Z0, Z22, Z23, 64)
+	STORED(Z0, Z24, Z25, 64)
+	STORED(Z0, Z26, Z27, 64)
+	STORED(Z0, Z28, Z29, 64)
+	STORED(Z0, Z30, Z31, 64)
+	VZEROUPPER
+	RET
+
+kern12x16avx512f64dbeta:
+	VBROADCASTSD beta+56(FP), Z1
+	UPDATED(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATED(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATED(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATED(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATED(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATED(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATED(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATED(Z0, Z1, Z2, Z22, Z23, 64)
+	UPDATED(Z0, Z1, Z2, Z24, Z25, 64)
+	UPDATED(Z0, Z1, Z2, Z26, Z27, 64)
+	UPDATED(Z0, Z1, Z2, Z28, Z29, 64)
+	UPDATED(Z0, Z1, Z2, Z30, Z31, 64)
+	VZEROUPPER
+	RET
+
+// func kern8x16avx512f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern8x16avx512f64(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	TESTQ CX, CX
+	JEQ   kern8x16avx512f64store
+
+kern8x16avx512f64loop:
+	VMOVUPD (DI), Z0
+	VMOVUPD 64(DI), Z1
+	ROWS2D(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2D(16, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2D(32, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2D(48, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ADDQ $64, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  kern8x16avx512f64loop
+
+kern8x16avx512f64store:
+	VBROADCASTSD alpha+40(FP), Z0
+	VMOVSD beta+48(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern8x16avx512f64beta
+	JPS kern8x16avx512f64beta // NaN beta: not zero
+	STORED(Z0, Z8, Z9, 64)
+	STORED(Z0, Z10, Z11, 64)
+	STORED(Z0, Z12, Z13, 64)
+	STORED(Z0, Z14, Z15, 64)
+	STORED(Z0, Z16, Z17, 64)
+	STORED(Z0, Z18, Z19, 64)
+	STORED(Z0, Z20, Z21, 64)
+	STORED(Z0, Z22, Z23, 64)
+	VZEROUPPER
+	RET
+
+kern8x16avx512f64beta:
+	VBROADCASTSD beta+48(FP), Z1
+	UPDATED(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATED(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATED(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATED(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATED(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATED(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATED(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATED(Z0, Z1, Z2, Z22, Z23, 64)
+	VZEROUPPER
+	RET
+
+// func kern8x16avx512f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern8x16avx512f64d(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	TESTQ CX, CX
+	JEQ   kern8x16avx512f64dstore
+
+kern8x16avx512f64dloop:
+	MOVLQSX (R9), BX
+	VMOVUPD (DI)(BX*8), Z0
+	VMOVUPD 64(DI)(BX*8), Z1
+	ROWS2D(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2D(16, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ROWS2D(32, Z0, Z1, Z2, Z3, Z16, Z17, Z18, Z19)
+	ROWS2D(48, Z0, Z1, Z2, Z3, Z20, Z21, Z22, Z23)
+	ADDQ $64, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern8x16avx512f64dloop
+
+kern8x16avx512f64dstore:
+	VBROADCASTSD alpha+48(FP), Z0
+	VMOVSD beta+56(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern8x16avx512f64dbeta
+	JPS kern8x16avx512f64dbeta // NaN beta: not zero
+	STORED(Z0, Z8, Z9, 64)
+	STORED(Z0, Z10, Z11, 64)
+	STORED(Z0, Z12, Z13, 64)
+	STORED(Z0, Z14, Z15, 64)
+	STORED(Z0, Z16, Z17, 64)
+	STORED(Z0, Z18, Z19, 64)
+	STORED(Z0, Z20, Z21, 64)
+	STORED(Z0, Z22, Z23, 64)
+	VZEROUPPER
+	RET
+
+kern8x16avx512f64dbeta:
+	VBROADCASTSD beta+56(FP), Z1
+	UPDATED(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATED(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATED(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATED(Z0, Z1, Z2, Z14, Z15, 64)
+	UPDATED(Z0, Z1, Z2, Z16, Z17, 64)
+	UPDATED(Z0, Z1, Z2, Z18, Z19, 64)
+	UPDATED(Z0, Z1, Z2, Z20, Z21, 64)
+	UPDATED(Z0, Z1, Z2, Z22, Z23, 64)
+	VZEROUPPER
+	RET
+
+// func kern4x16avx512f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern4x16avx512f64(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TESTQ CX, CX
+	JEQ   kern4x16avx512f64store
+
+kern4x16avx512f64loop:
+	VMOVUPD (DI), Z0
+	VMOVUPD 64(DI), Z1
+	ROWS2D(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2D(16, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ADDQ $32, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  kern4x16avx512f64loop
+
+kern4x16avx512f64store:
+	VBROADCASTSD alpha+40(FP), Z0
+	VMOVSD beta+48(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern4x16avx512f64beta
+	JPS kern4x16avx512f64beta // NaN beta: not zero
+	STORED(Z0, Z8, Z9, 64)
+	STORED(Z0, Z10, Z11, 64)
+	STORED(Z0, Z12, Z13, 64)
+	STORED(Z0, Z14, Z15, 64)
+	VZEROUPPER
+	RET
+
+kern4x16avx512f64beta:
+	VBROADCASTSD beta+48(FP), Z1
+	UPDATED(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATED(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATED(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATED(Z0, Z1, Z2, Z14, Z15, 64)
+	VZEROUPPER
+	RET
+
+// func kern4x16avx512f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern4x16avx512f64d(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TESTQ CX, CX
+	JEQ   kern4x16avx512f64dstore
+
+kern4x16avx512f64dloop:
+	MOVLQSX (R9), BX
+	VMOVUPD (DI)(BX*8), Z0
+	VMOVUPD 64(DI)(BX*8), Z1
+	ROWS2D(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ROWS2D(16, Z0, Z1, Z2, Z3, Z12, Z13, Z14, Z15)
+	ADDQ $32, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern4x16avx512f64dloop
+
+kern4x16avx512f64dstore:
+	VBROADCASTSD alpha+48(FP), Z0
+	VMOVSD beta+56(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern4x16avx512f64dbeta
+	JPS kern4x16avx512f64dbeta // NaN beta: not zero
+	STORED(Z0, Z8, Z9, 64)
+	STORED(Z0, Z10, Z11, 64)
+	STORED(Z0, Z12, Z13, 64)
+	STORED(Z0, Z14, Z15, 64)
+	VZEROUPPER
+	RET
+
+kern4x16avx512f64dbeta:
+	VBROADCASTSD beta+56(FP), Z1
+	UPDATED(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATED(Z0, Z1, Z2, Z10, Z11, 64)
+	UPDATED(Z0, Z1, Z2, Z12, Z13, 64)
+	UPDATED(Z0, Z1, Z2, Z14, Z15, 64)
+	VZEROUPPER
+	RET
+
+// func kern2x16avx512f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern2x16avx512f64(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	TESTQ CX, CX
+	JEQ   kern2x16avx512f64store
+
+kern2x16avx512f64loop:
+	VMOVUPD (DI), Z0
+	VMOVUPD 64(DI), Z1
+	ROWS2D(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ADDQ $16, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  kern2x16avx512f64loop
+
+kern2x16avx512f64store:
+	VBROADCASTSD alpha+40(FP), Z0
+	VMOVSD beta+48(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern2x16avx512f64beta
+	JPS kern2x16avx512f64beta // NaN beta: not zero
+	STORED(Z0, Z8, Z9, 64)
+	STORED(Z0, Z10, Z11, 64)
+	VZEROUPPER
+	RET
+
+kern2x16avx512f64beta:
+	VBROADCASTSD beta+48(FP), Z1
+	UPDATED(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATED(Z0, Z1, Z2, Z10, Z11, 64)
+	VZEROUPPER
+	RET
+
+// func kern2x16avx512f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern2x16avx512f64d(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	TESTQ CX, CX
+	JEQ   kern2x16avx512f64dstore
+
+kern2x16avx512f64dloop:
+	MOVLQSX (R9), BX
+	VMOVUPD (DI)(BX*8), Z0
+	VMOVUPD 64(DI)(BX*8), Z1
+	ROWS2D(0, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11)
+	ADDQ $16, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern2x16avx512f64dloop
+
+kern2x16avx512f64dstore:
+	VBROADCASTSD alpha+48(FP), Z0
+	VMOVSD beta+56(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern2x16avx512f64dbeta
+	JPS kern2x16avx512f64dbeta // NaN beta: not zero
+	STORED(Z0, Z8, Z9, 64)
+	STORED(Z0, Z10, Z11, 64)
+	VZEROUPPER
+	RET
+
+kern2x16avx512f64dbeta:
+	VBROADCASTSD beta+56(FP), Z1
+	UPDATED(Z0, Z1, Z2, Z8, Z9, 64)
+	UPDATED(Z0, Z1, Z2, Z10, Z11, 64)
+	VZEROUPPER
+	RET
+
+// func kern6x8avx2f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern6x8avx2f64(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	TESTQ CX, CX
+	JEQ   kern6x8avx2f64store
+
+kern6x8avx2f64loop:
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	ROWS2D(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2D(16, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ROWS2D(32, Y0, Y1, Y2, Y3, Y12, Y13, Y14, Y15)
+	ADDQ $48, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  kern6x8avx2f64loop
+
+kern6x8avx2f64store:
+	VBROADCASTSD alpha+40(FP), Y0
+	VMOVSD beta+48(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern6x8avx2f64beta
+	JPS kern6x8avx2f64beta // NaN beta: not zero
+	STORED(Y0, Y4, Y5, 32)
+	STORED(Y0, Y6, Y7, 32)
+	STORED(Y0, Y8, Y9, 32)
+	STORED(Y0, Y10, Y11, 32)
+	STORED(Y0, Y12, Y13, 32)
+	STORED(Y0, Y14, Y15, 32)
+	VZEROUPPER
+	RET
+
+kern6x8avx2f64beta:
+	VBROADCASTSD beta+48(FP), Y1
+	UPDATED(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATED(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATED(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATED(Y0, Y1, Y2, Y10, Y11, 32)
+	UPDATED(Y0, Y1, Y2, Y12, Y13, 32)
+	UPDATED(Y0, Y1, Y2, Y14, Y15, 32)
+	VZEROUPPER
+	RET
+
+// func kern6x8avx2f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern6x8avx2f64d(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	TESTQ CX, CX
+	JEQ   kern6x8avx2f64dstore
+
+kern6x8avx2f64dloop:
+	MOVLQSX (R9), BX
+	VMOVUPD (DI)(BX*8), Y0
+	VMOVUPD 32(DI)(BX*8), Y1
+	ROWS2D(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2D(16, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ROWS2D(32, Y0, Y1, Y2, Y3, Y12, Y13, Y14, Y15)
+	ADDQ $48, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern6x8avx2f64dloop
+
+kern6x8avx2f64dstore:
+	VBROADCASTSD alpha+48(FP), Y0
+	VMOVSD beta+56(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern6x8avx2f64dbeta
+	JPS kern6x8avx2f64dbeta // NaN beta: not zero
+	STORED(Y0, Y4, Y5, 32)
+	STORED(Y0, Y6, Y7, 32)
+	STORED(Y0, Y8, Y9, 32)
+	STORED(Y0, Y10, Y11, 32)
+	STORED(Y0, Y12, Y13, 32)
+	STORED(Y0, Y14, Y15, 32)
+	VZEROUPPER
+	RET
+
+kern6x8avx2f64dbeta:
+	VBROADCASTSD beta+56(FP), Y1
+	UPDATED(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATED(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATED(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATED(Y0, Y1, Y2, Y10, Y11, 32)
+	UPDATED(Y0, Y1, Y2, Y12, Y13, 32)
+	UPDATED(Y0, Y1, Y2, Y14, Y15, 32)
+	VZEROUPPER
+	RET
+
+// func kern4x8avx2f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern4x8avx2f64(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JEQ   kern4x8avx2f64store
+
+kern4x8avx2f64loop:
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	ROWS2D(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2D(16, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ADDQ $32, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  kern4x8avx2f64loop
+
+kern4x8avx2f64store:
+	VBROADCASTSD alpha+40(FP), Y0
+	VMOVSD beta+48(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern4x8avx2f64beta
+	JPS kern4x8avx2f64beta // NaN beta: not zero
+	STORED(Y0, Y4, Y5, 32)
+	STORED(Y0, Y6, Y7, 32)
+	STORED(Y0, Y8, Y9, 32)
+	STORED(Y0, Y10, Y11, 32)
+	VZEROUPPER
+	RET
+
+kern4x8avx2f64beta:
+	VBROADCASTSD beta+48(FP), Y1
+	UPDATED(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATED(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATED(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATED(Y0, Y1, Y2, Y10, Y11, 32)
+	VZEROUPPER
+	RET
+
+// func kern4x8avx2f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern4x8avx2f64d(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JEQ   kern4x8avx2f64dstore
+
+kern4x8avx2f64dloop:
+	MOVLQSX (R9), BX
+	VMOVUPD (DI)(BX*8), Y0
+	VMOVUPD 32(DI)(BX*8), Y1
+	ROWS2D(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ROWS2D(16, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
+	ADDQ $32, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern4x8avx2f64dloop
+
+kern4x8avx2f64dstore:
+	VBROADCASTSD alpha+48(FP), Y0
+	VMOVSD beta+56(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern4x8avx2f64dbeta
+	JPS kern4x8avx2f64dbeta // NaN beta: not zero
+	STORED(Y0, Y4, Y5, 32)
+	STORED(Y0, Y6, Y7, 32)
+	STORED(Y0, Y8, Y9, 32)
+	STORED(Y0, Y10, Y11, 32)
+	VZEROUPPER
+	RET
+
+kern4x8avx2f64dbeta:
+	VBROADCASTSD beta+56(FP), Y1
+	UPDATED(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATED(Y0, Y1, Y2, Y6, Y7, 32)
+	UPDATED(Y0, Y1, Y2, Y8, Y9, 32)
+	UPDATED(Y0, Y1, Y2, Y10, Y11, 32)
+	VZEROUPPER
+	RET
+
+// func kern2x8avx2f64(k int, a, b, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern2x8avx2f64(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JEQ   kern2x8avx2f64store
+
+kern2x8avx2f64loop:
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	ROWS2D(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ADDQ $16, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  kern2x8avx2f64loop
+
+kern2x8avx2f64store:
+	VBROADCASTSD alpha+40(FP), Y0
+	VMOVSD beta+48(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern2x8avx2f64beta
+	JPS kern2x8avx2f64beta // NaN beta: not zero
+	STORED(Y0, Y4, Y5, 32)
+	STORED(Y0, Y6, Y7, 32)
+	VZEROUPPER
+	RET
+
+kern2x8avx2f64beta:
+	VBROADCASTSD beta+48(FP), Y1
+	UPDATED(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATED(Y0, Y1, Y2, Y6, Y7, 32)
+	VZEROUPPER
+	RET
+
+// func kern2x8avx2f64d(k int, a, b *float64, offs *int32, c *float64, ldc int, alpha, beta float64)
+TEXT ·kern2x8avx2f64d(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ offs+24(FP), R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JEQ   kern2x8avx2f64dstore
+
+kern2x8avx2f64dloop:
+	MOVLQSX (R9), BX
+	VMOVUPD (DI)(BX*8), Y0
+	VMOVUPD 32(DI)(BX*8), Y1
+	ROWS2D(0, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ADDQ $16, SI
+	ADDQ $4, R9
+	DECQ CX
+	JNE  kern2x8avx2f64dloop
+
+kern2x8avx2f64dstore:
+	VBROADCASTSD alpha+48(FP), Y0
+	VMOVSD beta+56(FP), X1
+	VXORPS X2, X2, X2
+	VUCOMISD X2, X1
+	JNE kern2x8avx2f64dbeta
+	JPS kern2x8avx2f64dbeta // NaN beta: not zero
+	STORED(Y0, Y4, Y5, 32)
+	STORED(Y0, Y6, Y7, 32)
+	VZEROUPPER
+	RET
+
+kern2x8avx2f64dbeta:
+	VBROADCASTSD beta+56(FP), Y1
+	UPDATED(Y0, Y1, Y2, Y4, Y5, 32)
+	UPDATED(Y0, Y1, Y2, Y6, Y7, 32)
 	VZEROUPPER
 	RET

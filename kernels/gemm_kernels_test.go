@@ -37,11 +37,11 @@ func newGemmCase(rng *rand.Rand, m, n, k int, tA, tB bool, gen func() float64) g
 	return g
 }
 
-// run computes the case in float32 with plan p (serially, or split over
+// runCase computes case g in type T with plan p (serially, or split over
 // goroutines) and returns C.
-func (g gemmCase) run(p *gemmPlan[float32], par bool, alpha, beta float32) []float32 {
-	c := as[float32](g.c)
-	a, b := matrix[float32]{as[float32](g.a), g.lda, g.transA}, matrix[float32]{as[float32](g.b), g.ldb, g.transB}
+func runCase[T Float](g gemmCase, p *gemmPlan[T], par bool, alpha, beta T) []T {
+	c := as[T](g.c)
+	a, b := matrix[T]{as[T](g.a), g.lda, g.transA}, matrix[T]{as[T](g.b), g.ldb, g.transB}
 	if par {
 		p.parallel(g.m, g.n, g.k, alpha, a, b, beta, c, g.ldc)
 	} else {
@@ -71,7 +71,7 @@ func TestSgemmKernelsMatchNaive(t *testing.T) {
 					// by whole terms).
 					mag := abs(g.c)
 					naiveGemm(g.transA, g.transB, g.m, g.n, g.k, math.Abs(float64(ab[0])), abs(g.a), g.lda, abs(g.b), g.ldb, math.Abs(float64(ab[1])), mag, g.ldc)
-					got := g.run(p, false, ab[0], ab[1])
+					got := runCase(g, p, false, ab[0], ab[1])
 					for i := range got {
 						if d := math.Abs(float64(got[i]) - want[i]); d > 2*math.Sqrt(float64(g.k))*0x1p-24*mag[i] {
 							t.Fatalf("%s %v trans %v alpha,beta %v: C[%d] = %v, want %v", kern.name, sz, tr, ab, i, got[i], want[i])
@@ -93,7 +93,7 @@ func TestSgemmKernelsExactOnIntegers(t *testing.T) {
 		want := append([]float64(nil), g.c...)
 		naiveGemm(g.transA, g.transB, g.m, g.n, g.k, 2, g.a, g.lda, g.b, g.ldb, -1, want, g.ldc)
 		for _, kern := range cpuKernels() {
-			got := g.run(newPlan(kern), false, 2, -1)
+			got := runCase(g, newPlan(kern), false, 2, -1)
 			if !slices.Equal(got, as[float32](want)) {
 				t.Fatalf("%s %v: not exact", kern.name, sz)
 			}
@@ -107,8 +107,8 @@ func TestSgemmGoKernelMatchesAssembly(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	g := newGemmCase(rng, 40, 70, 300, false, true, rng.NormFloat64)
 	for _, kern := range cpuKernels() {
-		got := g.run(newPlan(goKernel[float32](kern.mr, kern.nr)), false, 1.5, 0.5)
-		asm := g.run(newPlan(kern), false, 1.5, 0.5)
+		got := runCase(g, newPlan(goKernel[float32](kern.mr, kern.nr)), false, 1.5, 0.5)
+		asm := runCase(g, newPlan(kern), false, 1.5, 0.5)
 		differ := 0
 		for i := range got {
 			if got[i] != asm[i] {
@@ -130,10 +130,10 @@ func TestSgemmParallelIsDeterministic(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, sz := range [][3]int{{300, 260, 257}, {40, 900, 200}, {900, 30, 300}} {
 		g := newGemmCase(rng, sz[0], sz[1], sz[2], false, false, rng.NormFloat64)
-		want := g.run(plan32, false, 1, 0.25)
+		want := runCase(g, plan32, false, 1, 0.25)
 		for _, procs := range []int{1, 2, 3, 8} {
 			runtime.GOMAXPROCS(procs)
-			if got := g.run(plan32, true, 1, 0.25); !slices.Equal(got, want) {
+			if got := runCase(g, plan32, true, 1, 0.25); !slices.Equal(got, want) {
 				t.Fatalf("%v with GOMAXPROCS %d differs from the serial product", sz, procs)
 			}
 		}
@@ -141,25 +141,32 @@ func TestSgemmParallelIsDeterministic(t *testing.T) {
 }
 
 // beta = 0 must not read C (NaN stays out); alpha = 0 or k = 0 scale C.
-func TestSgemmBetaZeroAndDegenerate(t *testing.T) {
+func TestGemmBetaZeroAndDegenerate(t *testing.T) {
 	for _, kern := range cpuKernels() {
-		p := newPlan(kern)
-		a, b := matrix[float32]{[]float32{1, 2, 3, 4, 5, 6}, 3, false}, matrix[float32]{[]float32{1, 0, 0, 1, 1, 1}, 2, false}
-		c := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.NaN()), 7}
-		p.mul(2, 2, 3, 1, a, b, 0, c, 2)
-		if !slices.Equal(c, []float32{4, 5, 10, 11}) {
-			t.Errorf("%s: beta 0 gave %v", kern.name, c)
-		}
-		c = []float32{1, 2, 3, 4}
-		p.mul(2, 2, 3, 0, a, b, 3, c, 2)
-		if !slices.Equal(c, []float32{3, 6, 9, 12}) {
-			t.Errorf("%s: alpha 0 gave %v", kern.name, c)
-		}
-		c = []float32{1, 2, 3, 4}
-		p.mul(2, 2, 0, 1, matrix[float32]{}, matrix[float32]{}, 0, c, 2)
-		if !slices.Equal(c, []float32{0, 0, 0, 0}) {
-			t.Errorf("%s: k 0, beta 0 gave %v", kern.name, c)
-		}
+		testBetaZero(t, kern)
+	}
+	for _, kern := range cpuKernels64() {
+		testBetaZero(t, kern)
+	}
+}
+
+func testBetaZero[T Float](t *testing.T, kern microKernel[T]) {
+	p := newPlan(kern)
+	a, b := matrix[T]{[]T{1, 2, 3, 4, 5, 6}, 3, false}, matrix[T]{[]T{1, 0, 0, 1, 1, 1}, 2, false}
+	c := []T{T(math.NaN()), T(math.Inf(1)), T(math.NaN()), 7}
+	p.mul(2, 2, 3, 1, a, b, 0, c, 2)
+	if !slices.Equal(c, []T{4, 5, 10, 11}) {
+		t.Errorf("%s %dx%d: beta 0 gave %v", kern.name, kern.mr, kern.nr, c)
+	}
+	c = []T{1, 2, 3, 4}
+	p.mul(2, 2, 3, 0, a, b, 3, c, 2)
+	if !slices.Equal(c, []T{3, 6, 9, 12}) {
+		t.Errorf("%s %dx%d: alpha 0 gave %v", kern.name, kern.mr, kern.nr, c)
+	}
+	c = []T{1, 2, 3, 4}
+	p.mul(2, 2, 0, 1, matrix[T]{}, matrix[T]{}, 0, c, 2)
+	if !slices.Equal(c, []T{0, 0, 0, 0}) {
+		t.Errorf("%s %dx%d: k 0, beta 0 gave %v", kern.name, kern.mr, kern.nr, c)
 	}
 }
 
@@ -193,18 +200,35 @@ func TestPickWastesFewestRows(t *testing.T) {
 }
 
 // cpuKernels lists every float32 micro-kernel of this CPU, best first.
-func cpuKernels() []microKernel[float32] {
-	var ks []microKernel[float32]
-	for _, set := range kernelSets() {
-		ks = append(ks, set...)
+func cpuKernels() []microKernel[float32] { return slices.Concat(kernelSets()...) }
+
+// cpuKernels64 lists every float64 micro-kernel of this CPU, best first.
+func cpuKernels64() []microKernel[float64] { return slices.Concat(kernelSets64()...) }
+
+func BenchmarkSgemm(b *testing.B) { benchGemm[float32](b) }
+
+func BenchmarkDgemm(b *testing.B) { benchGemm[float64](b) }
+
+// BenchmarkMicroKernels64 times each float64 micro-kernel on one core at
+// k = 256 (the speeds in kernelSets64).
+func BenchmarkMicroKernels64(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, kern := range cpuKernels64() {
+		const k = 256
+		a, bb, c := as[float64](randn(rng, k*kern.mr)), as[float64](randn(rng, k*kern.nr)), make([]float64, kern.mr*kern.nr)
+		b.Run(kern.name+"/"+itoa(kern.mr)+"x"+itoa(kern.nr), func(b *testing.B) {
+			for b.Loop() {
+				kern.run(k, a, bb, c, kern.nr, 1, 0)
+			}
+			b.ReportMetric(2*float64(k*kern.mr*kern.nr)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	}
-	return ks
 }
 
-func BenchmarkSgemm(b *testing.B) {
+func benchGemm[T Float](b *testing.B) {
 	for _, n := range []int{256, 512, 1024} {
 		rng := rand.New(rand.NewPCG(1, 1))
-		a, bb, c := as[float32](randn(rng, n*n)), as[float32](randn(rng, n*n)), make([]float32, n*n)
+		a, bb, c := as[T](randn(rng, n*n)), as[T](randn(rng, n*n)), make([]T, n*n)
 		b.Run(itoa(n), func(b *testing.B) {
 			for b.Loop() {
 				Gemm(false, false, n, n, n, 1, a, n, bb, n, 0, c, n)
@@ -238,33 +262,61 @@ func abs(s []float64) []float64 {
 func TestMicroKernelDirectMatchesPacked(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	for _, kern := range cpuKernels() {
-		const k = 37
-		b := as[float32](randn(rng, 300))
-		offs := make([]int32, k)
-		packed := make([]float32, k*kern.nr)
-		for p := range offs {
-			offs[p] = int32(rng.IntN(len(b) - kern.nr + 1))
-			copy(packed[p*kern.nr:(p+1)*kern.nr], b[offs[p]:])
+		testDirectMatchesPacked(t, rng, kern)
+	}
+	for _, kern := range cpuKernels64() {
+		testDirectMatchesPacked(t, rng, kern)
+	}
+}
+
+func testDirectMatchesPacked[T Float](t *testing.T, rng *rand.Rand, kern microKernel[T]) {
+	const k = 37
+	b := as[T](randn(rng, 300))
+	offs := make([]int32, k)
+	packed := make([]T, k*kern.nr)
+	for p := range offs {
+		offs[p] = int32(rng.IntN(len(b) - kern.nr + 1))
+		copy(packed[p*kern.nr:(p+1)*kern.nr], b[offs[p]:])
+	}
+	a := as[T](randn(rng, k*kern.mr))
+	c1, c2 := as[T](randn(rng, kern.mr*kern.nr)), make([]T, kern.mr*kern.nr)
+	copy(c2, c1)
+	kern.run(k, a, packed, c1, kern.nr, 0.5, 2)
+	kern.runDirect(k, a, b, offs, c2, kern.nr, 0.5, 2)
+	if !slices.Equal(c1, c2) {
+		t.Fatalf("%s %dx%d: direct and packed B differ", kern.name, kern.mr, kern.nr)
+	}
+	if kern.name == "go" {
+		return // the Go kernel's bounds are Go's own
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("%s %dx%d: offset past b accepted", kern.name, kern.mr, kern.nr)
 		}
-		a := as[float32](randn(rng, k*kern.mr))
-		c1, c2 := as[float32](randn(rng, kern.mr*kern.nr)), make([]float32, kern.mr*kern.nr)
-		copy(c2, c1)
-		kern.run(k, a, packed, c1, kern.nr, 0.5, 2)
-		kern.runDirect(k, a, b, offs, c2, kern.nr, 0.5, 2)
-		if !slices.Equal(c1, c2) {
-			t.Fatalf("%s %dx%d: direct and packed B differ", kern.name, kern.mr, kern.nr)
-		}
-		if kern.name == "go" {
-			continue // the Go kernel's bounds are Go's own
-		}
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: offset past b accepted", kern.name)
+	}()
+	offs[5] = int32(len(b) - kern.nr + 1)
+	kern.runDirect(k, a, b, offs, c2, kern.nr, 1, 0)
+}
+
+// The float64 kernels round exactly as the portable one: a float64 fused
+// multiply-add in hardware and math.FMA are the same operation, so through
+// the blocked driver every kernel gives the Go kernel's C bit for bit, on
+// odd shapes, transposes, strides, alpha and beta; and the Go kernel agrees
+// with the naive product (TestGemmMatchesNaive).
+func TestDgemmKernelsMatchGoBitwise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	for _, kern := range cpuKernels64() {
+		ref := newPlan(goKernel[float64](kern.mr, kern.nr))
+		for _, sz := range sgemmShapes {
+			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				g := newGemmCase(rng, sz[0], sz[1], sz[2], tr[0], tr[1], rng.NormFloat64)
+				for _, ab := range [][2]float64{{1, 0}, {0.75, -1.5}} {
+					want := runCase(g, ref, false, ab[0], ab[1])
+					if got := runCase(g, newPlan(kern), false, ab[0], ab[1]); !slices.Equal(got, want) {
+						t.Fatalf("%s %dx%d %v trans %v alpha,beta %v: differs from the Go kernel", kern.name, kern.mr, kern.nr, sz, tr, ab)
+					}
 				}
-			}()
-			offs[5] = int32(len(b) - kern.nr + 1)
-			kern.runDirect(k, a, b, offs, c2, kern.nr, 1, 0)
-		}()
+			}
+		}
 	}
 }

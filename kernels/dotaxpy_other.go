@@ -1,0 +1,5 @@
+//go:build !amd64
+
+package kernels
+
+func dotAxpy(x, u, y []float64, alpha float64) float64 { return dotAxpyGo(x, u, y, alpha) }
