@@ -180,6 +180,64 @@ func TestPoolsKnownValues(t *testing.T) {
 	}
 }
 
+// The separable pools equal a direct loop over every window, on random
+// maps of odd sizes: max pools bit for bit (a NaN included), the average
+// pool to float32 rounding.
+func TestPoolsMatchWindowLoops(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for _, hw := range [][2]int{{1, 1}, {1, 5}, {4, 1}, {7, 7}, {8, 11}, {17, 35}} {
+		x := newAct(2, 3, hw[0], hw[1])
+		for i := range x.v {
+			x.v[i] = float32(rng.NormFloat64())
+		}
+		x.v[len(x.v)/2] = float32(math.NaN())
+		for _, ksp := range [][3]int{{3, 2, 0}, {3, 1, 1}, {2, 2, 0}} {
+			k, s, p := ksp[0], ksp[1], ksp[2]
+			if hw[0]+2*p < k || hw[1]+2*p < k {
+				continue
+			}
+			got := maxPool(x, k, s, p)
+			for q := range x.n * x.c {
+				in, out := x.plane(q/x.c, q%x.c), got.plane(q/x.c, q%x.c)
+				for i := range got.h {
+					for j := range got.w {
+						m := float32(math.Inf(-1))
+						for a := max(i*s-p, 0); a < min(i*s-p+k, x.h); a++ {
+							for b := max(j*s-p, 0); b < min(j*s-p+k, x.w); b++ {
+								m = max(m, in[a*x.w+b])
+							}
+						}
+						if v := out[i*got.w+j]; v != m && !(v != v && m != m) {
+							t.Fatalf("%v max pool %v: (%d,%d) = %v, want %v", hw, ksp, i, j, v, m)
+						}
+					}
+				}
+			}
+		}
+		x.v[len(x.v)/2] = 0
+		got := avgPool3(x)
+		for q := range x.n * x.c {
+			in, out := x.plane(q/x.c, q%x.c), got.plane(q/x.c, q%x.c)
+			for i := range x.h {
+				for j := range x.w {
+					var sum, mag float64
+					cnt := 0
+					for a := max(i-1, 0); a < min(i+2, x.h); a++ {
+						for b := max(j-1, 0); b < min(j+2, x.w); b++ {
+							sum += float64(in[a*x.w+b])
+							mag += math.Abs(float64(in[a*x.w+b]))
+							cnt++
+						}
+					}
+					if d := math.Abs(float64(out[i*x.w+j]) - sum/float64(cnt)); d > 1e-6*mag {
+						t.Fatalf("%v avg pool: (%d,%d) = %v, want %v", hw, i, j, out[i*x.w+j], sum/float64(cnt))
+					}
+				}
+			}
+		}
+	}
+}
+
 // Every output size comes out, finite and not constant, and an image's
 // features do not depend on the others in its batch.
 func TestInceptionFeatures(t *testing.T) {

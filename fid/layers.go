@@ -1,8 +1,6 @@
 package fid
 
 import (
-	"math"
-
 	"github.com/genmodel/genmodel/kernels"
 )
 
@@ -36,34 +34,43 @@ func (l *basicConv) apply(x act) act {
 	g := l.geom
 	g.N, g.H, g.W = x.n, x.h, x.w
 	y := newAct(x.n, g.K, g.OutH(), g.OutW())
-	if err := kernels.Conv2DForward(g, x.v, l.w, l.b, y.v, nil); err != nil {
+	if err := kernels.Conv2DForwardReLU(g, x.v, l.w, l.b, y.v); err != nil {
 		panic(err) // shapes are fixed by the network; a mismatch is a bug
 	}
-	kernels.ForRanges(len(y.v), 1<<14, func(lo, hi int) {
-		for i, v := range y.v[lo:hi] {
-			y.v[lo+i] = max(v, 0)
-		}
-	})
 	return y
 }
 
 // maxPool is max pooling with a k×k window, stride s and padding p that
-// never wins (torch's max_pool2d): out = (h + 2p − k)/s + 1.
+// never wins (torch's max_pool2d): out = (h + 2p − k)/s + 1. It is
+// separable: each row's maximum over the window's columns first, then the
+// maximum of those over the window's rows (max is exact and NaN wins in
+// either order, so this is the k×k maximum bit for bit).
 func maxPool(x act, k, s, p int) act {
 	oh, ow := (x.h+2*p-k)/s+1, (x.w+2*p-k)/s+1
 	y := newAct(x.n, x.c, oh, ow)
 	kernels.ForRanges(x.n*x.c, 1, func(lo, hi int) {
+		rows := make([]float32, x.h*ow)
 		for q := lo; q < hi; q++ {
 			in, out := x.plane(q/x.c, q%x.c), y.plane(q/x.c, q%x.c)
-			for i := range oh {
-				for j := range ow {
-					m := float32(math.Inf(-1))
-					for a := max(i*s-p, 0); a < min(i*s-p+k, x.h); a++ {
-						for b := max(j*s-p, 0); b < min(j*s-p+k, x.w); b++ {
-							m = max(m, in[a*x.w+b])
-						}
+			for a := range x.h {
+				src, dst := in[a*x.w:(a+1)*x.w], rows[a*ow:(a+1)*ow]
+				for j := range dst {
+					b0, b1 := max(j*s-p, 0), min(j*s-p+k, x.w)
+					m := src[b0]
+					for _, v := range src[b0+1 : b1] {
+						m = max(m, v)
 					}
-					out[i*ow+j] = m
+					dst[j] = m
+				}
+			}
+			for i := range oh {
+				a0, a1 := max(i*s-p, 0), min(i*s-p+k, x.h)
+				dst := out[i*ow : (i+1)*ow]
+				copy(dst, rows[a0*ow:(a0+1)*ow])
+				for a := a0 + 1; a < a1; a++ {
+					for j, v := range rows[a*ow : (a+1)*ow] {
+						dst[j] = max(dst[j], v)
+					}
 				}
 			}
 		}
@@ -73,22 +80,40 @@ func maxPool(x act, k, s, p int) act {
 
 // avgPool3 is 3×3 average pooling with stride 1 and padding 1 that
 // averages over the pixels inside the image only (count_include_pad=False,
-// the FID Inception's patch of its average pools).
+// the FID Inception's patch of its average pools). It is separable: the
+// sums of three neighbours along each row, then of three such sums down
+// each column, divided by the number of pixels in the window.
 func avgPool3(x act) act {
-	y := newAct(x.n, x.c, x.h, x.w)
+	h, w := x.h, x.w
+	y := newAct(x.n, x.c, h, w)
 	kernels.ForRanges(x.n*x.c, 1, func(lo, hi int) {
+		rows := make([]float32, h*w)
 		for q := lo; q < hi; q++ {
 			in, out := x.plane(q/x.c, q%x.c), y.plane(q/x.c, q%x.c)
-			for i := range x.h {
-				for j := range x.w {
-					var s float32
-					a0, a1, b0, b1 := max(i-1, 0), min(i+2, x.h), max(j-1, 0), min(j+2, x.w)
-					for a := a0; a < a1; a++ {
-						for b := b0; b < b1; b++ {
-							s += in[a*x.w+b]
-						}
+			for a := range h {
+				src, dst := in[a*w:(a+1)*w], rows[a*w:(a+1)*w]
+				for j := range w {
+					v := src[j]
+					if j > 0 {
+						v = src[j-1] + v
 					}
-					out[i*x.w+j] = s / float32((a1-a0)*(b1-b0))
+					if j+1 < w {
+						v += src[j+1]
+					}
+					dst[j] = v
+				}
+			}
+			for i := range h {
+				a0, a1 := max(i-1, 0), min(i+2, h)
+				dst := out[i*w : (i+1)*w]
+				copy(dst, rows[a0*w:(a0+1)*w])
+				for a := a0 + 1; a < a1; a++ {
+					for j, v := range rows[a*w : (a+1)*w] {
+						dst[j] += v
+					}
+				}
+				for j := range dst {
+					dst[j] /= float32((a1 - a0) * (min(j+2, w) - max(j-1, 0)))
 				}
 			}
 		}

@@ -24,13 +24,25 @@ func Conv2DForward[T Float](g ConvGeom, x, w, bias, y, keep []T) error {
 	if keep != nil && len(keep) != g.N*PhasedSize(g) {
 		return fmt.Errorf("conv2d forward: keep has %d elements, want %d", len(keep), g.N*PhasedSize(g))
 	}
-	convForward(g, x, w, bias, y, keep, 1)
+	convForward(g, x, w, bias, y, keep, 1, false)
+	return nil
+}
+
+// Conv2DForwardReLU is Conv2DForward followed by the ReLU, y = max(conv + bias, 0)
+// (a NaN stays NaN), with the ReLU fused into the copy of each output row:
+// the convolution of a network that has no use for its pre-activations.
+func Conv2DForwardReLU[T Float](g ConvGeom, x, w, bias, y []T) error {
+	if err := checkConv(g, "conv2d forward", [4]string{"x", "w", "bias", "y"}, x, w, bias, y); err != nil {
+		return err
+	}
+	convForward(g, x, w, bias, y, nil, 1, true)
 	return nil
 }
 
 // convForward is Conv2DForward without checks, whose output is summed over
-// pool×pool blocks (see sumBlocks) when pool > 1; bias must then be nil.
-func convForward[T Float](g ConvGeom, x, w, bias, y, keep []T, pool int) {
+// pool×pool blocks (see sumBlocks) when pool > 1 (bias must then be nil and
+// relu false), and goes through the ReLU when relu is set.
+func convForward[T Float](g ConvGeom, x, w, bias, y, keep []T, pool int, relu bool) {
 	ph := newPhasedGeom(g)
 	taps, oh, ow, vouts := g.ColRows(), g.OutH(), g.OutW(), ph.outs()
 	xs, ys := g.imgSize(), g.K*oh*ow/(pool*pool)
@@ -57,7 +69,7 @@ func convForward[T Float](g ConvGeom, x, w, bias, y, keep []T, pool int) {
 			if bias != nil {
 				b = bias[k]
 			}
-			narrow(y[n*ys+k*oh*ow:], outs[wk][k*vouts:], oh, ow, ph.wq, b)
+			narrow(y[n*ys+k*oh*ow:], outs[wk][k*vouts:], oh, ow, ph.wq, b, relu)
 		}
 	})
 }
@@ -89,7 +101,7 @@ func Conv2DBackwardData[T Float](g ConvGeom, dy, w, dx []T) error {
 			}
 		}
 		t := ConvGeom{N: g.N, C: g.K, H: g.OutH(), W: g.OutW(), K: g.C, KH: g.KH, KW: g.KW, SH: 1, SW: 1, PH: g.KH - 1 - g.PH, PW: g.KW - 1 - g.PW}
-		convForward(t, dy, flipped, nil, dx, nil, g.up())
+		convForward(t, dy, flipped, nil, dx, nil, g.up(), false)
 		return nil
 	}
 	taps, outs, up := g.ColRows(), g.ColCols(), g.up()

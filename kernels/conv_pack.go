@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // The convolutions are matrix products whose operands are views of images
 // and gradients; these types pack them straight into the GEMM's panels, so
 // that no im2col matrix is ever written. With R = C·KH·KW filter taps,
@@ -151,23 +153,30 @@ func widen[T Float](dst, src []T, rows, ow, wq int) {
 }
 
 // narrow copies the first ow columns of each row of width wq of src into
-// rows of width ow of dst, adding b; in float32 by narrow32 where the CPU
-// has one.
-func narrow[T Float](dst, src []T, rows, ow, wq int, b T) {
+// rows of width ow of dst, adding b, and with relu taking max(·, 0) (a NaN
+// stays NaN); in float32 by narrow32 where the CPU has one.
+func narrow[T Float](dst, src []T, rows, ow, wq int, b T, relu bool) {
 	if d, ok := any(dst).([]float32); ok && narrow32 != nil && rows > 0 && ow > 0 {
 		s := any(src).([]float32)
 		_, _ = s[(rows-1)*wq+ow-1], d[rows*ow-1] // the kernel stays within these
-		narrow32(&d[0], &s[0], rows, ow, wq, any(b).(float32))
+		lo := float32(math.Inf(-1))
+		if relu {
+			lo = 0
+		}
+		narrow32(&d[0], &s[0], rows, ow, wq, any(b).(float32), lo)
 		return
 	}
-	narrowGo(dst, src, rows, ow, wq, b)
+	narrowGo(dst, src, rows, ow, wq, b, relu)
 }
 
-func narrowGo[T Float](dst, src []T, rows, ow, wq int, b T) {
+func narrowGo[T Float](dst, src []T, rows, ow, wq int, b T, relu bool) {
 	for i := range rows {
 		d := dst[i*ow : (i+1)*ow]
 		for j, v := range src[i*wq : i*wq+ow] {
 			d[j] = v + b
+			if relu {
+				d[j] = max(d[j], 0)
+			}
 		}
 	}
 }

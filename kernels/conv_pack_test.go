@@ -1,13 +1,15 @@
 package kernels
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 )
 
 // narrow (the vector kernel where there is one) equals the Go loop for
-// every width around the vector length, and writes nothing past its rows.
+// every width around the vector length, with and without the ReLU (NaN and
+// ±Inf among the values), and writes nothing past its rows.
 func TestNarrow(t *testing.T) {
 	if narrow32 == nil {
 		t.Skip("no vector narrow on this CPU")
@@ -21,12 +23,18 @@ func TestNarrow(t *testing.T) {
 				for i := range src {
 					src[i] = float32(rng.NormFloat64())
 				}
-				got, want := make([]float32, rows*ow+1), make([]float32, rows*ow+1)
-				got[rows*ow], want[rows*ow] = 42, 42
-				narrow(got[:rows*ow], src, rows, ow, wq, 0.25)
-				narrowGo(want[:rows*ow], src, rows, ow, wq, 0.25)
-				if !slices.Equal(got, want) {
-					t.Fatalf("ow %d, wq %d, rows %d: vector narrow differs from the Go loop", ow, wq, rows)
+				src[0], src[len(src)/2], src[len(src)-1] = float32(math.NaN()), float32(math.Inf(-1)), float32(math.Inf(1))
+				for _, relu := range []bool{false, true} {
+					got, want := make([]float32, rows*ow+1), make([]float32, rows*ow+1)
+					got[rows*ow], want[rows*ow] = 42, 42
+					narrow(got[:rows*ow], src, rows, ow, wq, 0.25, relu)
+					narrowGo(want[:rows*ow], src, rows, ow, wq, 0.25, relu)
+					if !slices.EqualFunc(got, want, func(a, b float32) bool { return a == b || a != a && b != b }) {
+						t.Fatalf("ow %d, wq %d, rows %d, relu %v: vector narrow differs from the Go loop", ow, wq, rows, relu)
+					}
+					if relu && slices.ContainsFunc(got[:rows*ow], func(v float32) bool { return v < 0 }) {
+						t.Fatalf("ow %d, relu: a negative value", ow)
+					}
 				}
 			}
 		}

@@ -351,3 +351,24 @@ func TestConvOnEveryKernel(t *testing.T) {
 		t.Run(plan32.kerns[0].name+"+"+dots32.name, testConv[float32])
 	}
 }
+
+// The fused ReLU gives max(Conv2DForward, 0) bit for bit, over the cases.
+func TestConv2DForwardReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for _, g := range convCases() {
+		x, w, b := as[float32](randn(rng, g.N*g.imgSize())), as[float32](randn(rng, g.K*g.C*g.KH*g.KW)), as[float32](randn(rng, g.K))
+		want, got := make([]float32, g.N*g.K*g.OutH()*g.OutW()), make([]float32, g.N*g.K*g.OutH()*g.OutW())
+		if err := Conv2DForward(g, x, w, b, want, nil); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range want {
+			want[i] = max(v, 0)
+		}
+		if err := Conv2DForwardReLU(g, x, w, b, got); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%+v: fused ReLU differs", g)
+		}
+	}
+}

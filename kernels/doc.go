@@ -5,9 +5,11 @@
 // generic over float32 and float64.
 //
 // The matrix multiply (Gemm, gemmPlan) packs its operands into panels and
-// runs an assembly micro-kernel: AVX-512 (tiles of 12, 8 or 4 rows by 32
-// columns) or AVX2+FMA (6 or 4 by 16), chosen at run time by CPU feature
-// detection, with a portable Go kernel elsewhere and for float64. The
+// runs an assembly micro-kernel: AVX-512 (tiles of 12, 8, 4 or 2 rows by 32
+// float32 or 16 float64 columns) or AVX2+FMA (6, 4 or 2 rows by 16 or 8),
+// chosen at run time by CPU feature detection, with a portable Go kernel
+// elsewhere. DotAxpy is the fused dot product and axpy of a symmetric
+// matrix-vector product. The
 // convolutions multiply filters by image patches read straight from a
 // zero-padded, stride-phased copy of each image (phasedGeom), so that no
 // im2col matrix is ever written; their filter gradients are tiles of dot
