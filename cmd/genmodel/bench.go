@@ -56,7 +56,7 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs.IntVar(&steps, "steps", 50, "timed steps (after 5 warm-up steps)")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	fs.StringVar(&compare, "compare", "", "JSON of a reference run (e.g. from bench/torch_refvae.py --json) to print beside")
-	fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the timed training steps to this file (go tool pprof)")
+	fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of what is timed (training steps, or the Inception batches and the Fréchet distance) to this file (go tool pprof)")
 	pos, set, err := parse(fs, args, stdout)
 	if err != nil {
 		return err
@@ -71,21 +71,17 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return usagef("--batch and --steps must be ≥ 1")
 	}
 	if model == "fid" {
-		return runFIDBench(stdout, batch, steps, set, compare, asJSON)
+		return runFIDBench(stdout, batch, steps, set, compare, profile, asJSON)
 	}
 	ref, err := readCompare[benchResult](compare)
 	if err != nil {
 		return err
 	}
-	var prof io.Writer
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer f.Close()
-		prof = f
+	prof, err := createProfile(profile)
+	if err != nil {
+		return err
 	}
+	defer prof.Close()
 	res, err := benchRefVAE(batch, steps, prof)
 	if err != nil {
 		return err
@@ -97,6 +93,19 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	printBench(stdout, res, ref)
 	return nil
+}
+
+// createProfile creates the --cpuprofile file, or returns nil when path is
+// empty (Close of a nil *os.File is a harmless error).
+func createProfile(path string) (*os.File, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return f, nil
 }
 
 // readCompare reads the reference run of --compare, or returns nil when
@@ -119,7 +128,7 @@ func readCompare[T any](path string) (*T, error) {
 // benchRefVAE times refvae on a fixed random binary batch, as the PyTorch
 // script does. When prof is not nil it receives a CPU profile of the timed
 // training steps.
-func benchRefVAE(batch, steps int, prof io.Writer) (*benchResult, error) {
+func benchRefVAE(batch, steps int, prof *os.File) (*benchResult, error) {
 	const warmup = 5
 	m, err := vae.New(vae.RefVAE(), rand.New(rand.NewPCG(1, 1)))
 	if err != nil {

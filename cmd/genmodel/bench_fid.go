@@ -6,7 +6,9 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
@@ -30,8 +32,9 @@ type fidBenchResult struct {
 // benchFID times the FID Inception's forward pass to pool3 on batches of
 // 32 random 299×299 images (median of reps batches after one warm-up;
 // random weights, as the time does not depend on them), and the Fréchet
-// distance between two fixed 2048-d Gaussians (benchCovariances).
-func benchFID(batch, reps int) (*fidBenchResult, error) {
+// distance between two fixed 2048-d Gaussians (benchCovariances). When prof
+// is not nil it receives a CPU profile of both.
+func benchFID(batch, reps int, prof *os.File) (*fidBenchResult, error) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	sd := fid.StateDict{}
 	for key, shape := range fid.InceptionKeys() {
@@ -59,6 +62,13 @@ func benchFID(batch, reps int) (*fidBenchResult, error) {
 	for i := range x {
 		x[i] = float32(2*rng.Float64() - 1)
 	}
+	a, b := benchCovariances()
+	if prof != nil {
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ts := make([]time.Duration, reps+1)
 	for i := range ts {
 		t0 := time.Now()
@@ -69,7 +79,6 @@ func benchFID(batch, reps int) (*fidBenchResult, error) {
 	}
 	res := &fidBenchResult{Impl: "genmodel " + runtime.Version(), Model: "fid", Batch: batch, Threads: runtime.GOMAXPROCS(0),
 		InceptionImgsPS: float64(batch) / (medianMS(ts[1:]) / 1000)}
-	a, b := benchCovariances()
 	t0 := time.Now()
 	f, err := fid.FrechetDistance(a, b)
 	if err != nil {
@@ -120,7 +129,7 @@ func printFIDBench(w io.Writer, res, ref *fidBenchResult) {
 
 // runFIDBench is bench --model fid: batches of 32 unless --batch is given,
 // 5 timed batches unless --steps is.
-func runFIDBench(stdout io.Writer, batch, reps int, set map[string]bool, compare string, asJSON bool) error {
+func runFIDBench(stdout io.Writer, batch, reps int, set map[string]bool, compare, profile string, asJSON bool) error {
 	if !set["batch"] {
 		batch = 32
 	}
@@ -131,7 +140,12 @@ func runFIDBench(stdout io.Writer, batch, reps int, set map[string]bool, compare
 	if err != nil {
 		return err
 	}
-	res, err := benchFID(batch, reps)
+	prof, err := createProfile(profile)
+	if err != nil {
+		return err
+	}
+	defer prof.Close()
+	res, err := benchFID(batch, reps, prof)
 	if err != nil {
 		return err
 	}
