@@ -17,10 +17,10 @@ import (
 )
 
 const imputeAbout = `Fills in occluded regions of test images with a trained run (its EMA
-weights unless --raw). A run trained with --impute draws z from its encoder,
-which sees the observed pixels and the mask, and decodes (--iters
-independent draws); any other run imputes by iterative inference: encode,
-decode, keep the observed pixels, repeat (--iters times). Writes a gallery (rows: original,
+weights unless --raw). A run trained with --impute draws z from its
+conditional prior p(z | x_obs), which sees the observed pixels and the mask,
+and decodes (--iters independent draws); any other run imputes by iterative
+inference: encode, decode, keep the observed pixels, repeat (--iters times). Writes a gallery (rows: original,
 occluded, then --chains independent imputations of the first --n test
 images) and scores the missing pixels of the first --eval test images: their
 squared error and, for binary pixels, their NLL under the predictive
