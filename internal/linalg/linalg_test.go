@@ -167,15 +167,22 @@ func TestSymEigenvaluesKnownSpectrum(t *testing.T) {
 				a[i*n+j] = math.NaN()
 			}
 		}
-		got, ok := SymEigenvalues(a, n)
-		if !ok {
-			t.Fatalf("n=%d: no convergence", n)
-		}
-		tol := 1e-13 * float64(n) * maxAbs(want)
-		for i := range want {
-			if d := math.Abs(got[i] - want[i]); d > tol {
-				t.Fatalf("n=%d: eigenvalue %d = %v, want %v (|diff| %.3g)", n, i, got[i], want[i], d)
-			}
+		checkEigenvalues(t, a, n, want)
+	}
+}
+
+// checkEigenvalues fails unless SymEigenvalues(a) is want to within
+// 1e-13·n·max|want|.
+func checkEigenvalues(t *testing.T, a []float64, n int, want []float64) {
+	t.Helper()
+	got, ok := SymEigenvalues(a, n)
+	if !ok {
+		t.Fatalf("n=%d: no convergence", n)
+	}
+	tol := 1e-13 * float64(n) * maxAbs(want)
+	for i := range want {
+		if d := math.Abs(got[i] - want[i]); d > tol {
+			t.Fatalf("n=%d: eigenvalue %d = %v, want %v (|diff| %.3g)", n, i, got[i], want[i], d)
 		}
 	}
 }
@@ -196,16 +203,6 @@ func TestSymEigenvaluesMatchGonum(t *testing.T) {
 		if !es.Factorize(mat.NewSymDense(n, slices.Clone(a)), false) {
 			t.Fatal("gonum's EigenSym failed")
 		}
-		want := es.Values(nil)
-		got, ok := SymEigenvalues(a, n)
-		if !ok {
-			t.Fatalf("n=%d: no convergence", n)
-		}
-		tol := 1e-13 * float64(n) * maxAbs(want)
-		for i := range want {
-			if d := math.Abs(got[i] - want[i]); d > tol {
-				t.Fatalf("n=%d: eigenvalue %d = %v, gonum %v", n, i, got[i], want[i])
-			}
-		}
+		checkEigenvalues(t, a, n, es.Values(nil))
 	}
 }
