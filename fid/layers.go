@@ -121,21 +121,24 @@ func avgPool3(x act) act {
 	return y
 }
 
-// concat joins batches of the same n, h and w along channels.
+// concat joins batches of the same n, h and w along channels, images in
+// parallel.
 func concat(xs ...act) act {
 	c := 0
 	for _, x := range xs {
 		c += x.c
 	}
 	y := newAct(xs[0].n, c, xs[0].h, xs[0].w)
-	for i := range y.n {
-		off := i * c * y.h * y.w
-		for _, x := range xs {
-			size := x.c * x.h * x.w
-			copy(y.v[off:off+size], x.v[i*size:(i+1)*size])
-			off += size
+	kernels.ForRanges(y.n, 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			off := i * c * y.h * y.w
+			for _, x := range xs {
+				size := x.c * x.h * x.w
+				copy(y.v[off:off+size], x.v[i*size:(i+1)*size])
+				off += size
+			}
 		}
-	}
+	})
 	return y
 }
 
