@@ -2,8 +2,8 @@
 
 // gen_microkernels writes microkernel_amd64.s, the assembly micro-kernels of
 // the float32 and float64 GEMMs, from one template per instruction set and
-// element type. Run it with
-// `go generate ./kernels` after changing the template or the list of tiles.
+// element type. Run it with `go generate ./kernels` after changing the
+// template or the list of tiles.
 package main
 
 import (
