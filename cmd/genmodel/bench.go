@@ -70,10 +70,27 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if batch < 1 || steps < 1 {
 		return usagef("--batch and --steps must be ≥ 1")
 	}
-	if model == "fid" {
-		return runFIDBench(stdout, batch, steps, set, compare, profile, asJSON)
+	if model == "fid" { // batches of 32 and 5 timed batches unless --batch and --steps say
+		if !set["batch"] {
+			batch = 32
+		}
+		if !set["steps"] {
+			steps = 5
+		}
+		return benchAndPrint(stdout, compare, profile, asJSON, func(prof *os.File) (*fidBenchResult, error) {
+			return benchFID(batch, steps, prof)
+		}, printFIDBench)
 	}
-	ref, err := readCompare[benchResult](compare)
+	return benchAndPrint(stdout, compare, profile, asJSON, func(prof *os.File) (*benchResult, error) {
+		return benchRefVAE(batch, steps, prof)
+	}, printBench)
+}
+
+// benchAndPrint reads the reference run of --compare, creates the
+// --cpuprofile file, runs bench with it and prints the result: one JSON
+// object, or print's table with the reference beside it.
+func benchAndPrint[T any](stdout io.Writer, compare, profile string, asJSON bool, bench func(prof *os.File) (*T, error), print func(w io.Writer, res, ref *T)) error {
+	ref, err := readCompare[T](compare)
 	if err != nil {
 		return err
 	}
@@ -82,7 +99,7 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	defer prof.Close()
-	res, err := benchRefVAE(batch, steps, prof)
+	res, err := bench(prof)
 	if err != nil {
 		return err
 	}
@@ -91,7 +108,7 @@ func runBench(_ context.Context, args []string, stdout, _ io.Writer) error {
 		fmt.Fprintln(stdout, string(b))
 		return nil
 	}
-	printBench(stdout, res, ref)
+	print(stdout, res, ref)
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -11,10 +10,8 @@ import (
 	"runtime/pprof"
 	"time"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-
 	"github.com/genmodel/genmodel/fid"
+	"github.com/genmodel/genmodel/kernels"
 )
 
 // fidBenchResult is what bench --model fid prints with --json;
@@ -105,7 +102,7 @@ func benchCovariances() (fid.Gaussian, fid.Gaussian) {
 		for i := range d {
 			g[j].Mu[i] = math.Sin(float64(i + j))
 		}
-		blas64.Implementation().Dgemm(blas.NoTrans, blas.Trans, d, d, m, 1.0/m, a, m, a, m, 0, g[j].Sigma, d) // Σ = A Aᵀ/m
+		kernels.Gemm(false, true, d, d, m, 1.0/m, a, m, a, m, 0, g[j].Sigma, d) // Σ = A Aᵀ/m
 		for k := range d {
 			g[j].Sigma[k*d+k] += 0.01
 		}
@@ -125,35 +122,4 @@ func printFIDBench(w io.Writer, res, ref *fidBenchResult) {
 	fmt.Fprintf(w, "%-18s %12.2f %12.2f %7.2fx  images/s (higher is better)\n", "Inception forward", res.InceptionImgsPS, ref.InceptionImgsPS, res.InceptionImgsPS/ref.InceptionImgsPS)
 	fmt.Fprintf(w, "%-18s %12.2f %12.2f %7.2fx  s (lower is better)\n", "Fréchet d=2048", res.FrechetSeconds, ref.FrechetSeconds, res.FrechetSeconds/ref.FrechetSeconds)
 	fmt.Fprintf(w, "d² = %.10g (genmodel), %.10g (reference)\n", res.FrechetDistance, ref.FrechetDistance)
-}
-
-// runFIDBench is bench --model fid: batches of 32 unless --batch is given,
-// 5 timed batches unless --steps is.
-func runFIDBench(stdout io.Writer, batch, reps int, set map[string]bool, compare, profile string, asJSON bool) error {
-	if !set["batch"] {
-		batch = 32
-	}
-	if !set["steps"] {
-		reps = 5
-	}
-	ref, err := readCompare[fidBenchResult](compare)
-	if err != nil {
-		return err
-	}
-	prof, err := createProfile(profile)
-	if err != nil {
-		return err
-	}
-	defer prof.Close()
-	res, err := benchFID(batch, reps, prof)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		b, _ := json.Marshal(res)
-		fmt.Fprintln(stdout, string(b))
-		return nil
-	}
-	printFIDBench(stdout, res, ref)
-	return nil
 }

@@ -20,13 +20,13 @@ const imputeAbout = `Fills in occluded regions of test images with a trained run
 weights unless --raw). A run trained with --impute draws z from its
 conditional prior p(z | x_obs), which sees the observed pixels and the mask,
 and decodes (--iters independent draws); any other run imputes by iterative
-inference: encode, decode, keep the observed pixels, repeat (--iters times). Writes a gallery (rows: original,
-occluded, then --chains independent imputations of the first --n test
-images) and scores the missing pixels of the first --eval test images: their
-squared error and, for binary pixels, their NLL under the predictive
-probabilities (each pixel's marginal, averaged over the --chains chains: over
-the second half of each, or all draws), beside a baseline that predicts the training set's
-pixel means.`
+inference: encode, decode, keep the observed pixels, repeat (--iters times).
+Writes a gallery (rows: original, occluded, then --chains independent
+imputations of the first --n test images) and scores the missing pixels of
+the first --eval test images: their squared error and, for binary pixels,
+their NLL under the predictive probabilities (each pixel's marginal, averaged
+over the --chains chains: over the second half of each, or all draws),
+beside a baseline that predicts the training set's pixel means.`
 
 // imputeResult is what impute prints with --json.
 type imputeResult struct {

@@ -145,6 +145,10 @@ func Tridiagonalize(a []float64, n int) (d, e []float64) {
 	// Row t of vt and wt holds the panel's u_t and w_t, indices k…n−1.
 	vt, wt := make([]float64, nb*n), make([]float64, nb*n)
 	y := make([]float64, n)
+	var parts [symmetricParts][]float64 // symmetricProduct's accumulators
+	for q := range parts {
+		parts[q] = make([]float64, n)
+	}
 	for k := 0; k < n; k += nb {
 		b, ld := min(nb, n-k), n-k
 		clear(vt[:b*ld])
@@ -171,7 +175,7 @@ func Tridiagonalize(a []float64, n int) (d, e []float64) {
 			// p = τ (A − Σ_{t<j} (v_t w_tᵀ + w_t v_tᵀ)) u over indices > i.
 			m := n - i - 1
 			p := y[:m]
-			symmetricProduct(a[(i+1)*n+i+1:], n, m, u, p)
+			symmetricProduct(a[(i+1)*n+i+1:], n, m, u, p, &parts)
 			for t := range j {
 				v, w := vt[t*ld+i+1-k:(t+1)*ld], wt[t*ld+i+1-k:(t+1)*ld]
 				axpy(-dot(w, u), v, p)
@@ -233,22 +237,21 @@ const symmetricParts = 4
 
 // symmetricProduct sets p = A u for the symmetric m×m matrix A whose upper
 // triangle is at a with row stride n: row r adds A[r, r:]·u[r:] to p[r] and
-// u[r]·A[r, r+1:] to p[r+1:], one pass over the row (kernels.DotAxpy). The rows are cut into
-// symmetricParts ranges of equal area, each accumulating into its own
-// vector, summed in a fixed order at the end.
-func symmetricProduct(a []float64, n, m int, u, p []float64) {
-	var parts [symmetricParts][]float64
+// u[r]·A[r, r+1:] to p[r+1:], one pass over the row (kernels.DotAxpy). The
+// rows are cut into symmetricParts ranges of equal area, each accumulating
+// into its own vector of parts (at least m long, contents arbitrary), summed
+// in a fixed order at the end.
+func symmetricProduct(a []float64, n, m int, u, p []float64, parts *[symmetricParts][]float64) {
+	// Rows [cut(q), cut(q+1)) hold about 1/symmetricParts of the triangle's
+	// area: (m − cut(q))² = m²·(1 − q/parts).
+	cut := func(q int) int {
+		return m - int(math.Round(float64(m)*math.Sqrt(1-float64(q)/symmetricParts)))
+	}
 	var wg sync.WaitGroup
 	for q := range symmetricParts {
-		// Rows [lo, hi) hold about 1/symmetricParts of the triangle's area:
-		// (m − hi)² = m²·(1 − (q+1)/parts).
-		cut := func(q int) int {
-			return m - int(math.Round(float64(m)*math.Sqrt(1-float64(q)/symmetricParts)))
-		}
-		lo, hi := cut(q), cut(q+1)
-		parts[q] = make([]float64, m)
+		lo, hi, acc := cut(q), cut(q+1), parts[q][:m]
 		wg.Go(func() {
-			acc := parts[q]
+			clear(acc)
 			for r := lo; r < hi; r++ {
 				row := a[r*n+r : r*n+m]
 				acc[r] += row[0]*u[r] + kernels.DotAxpy(row[1:], u[r+1:m], acc[r+1:m], u[r])
@@ -256,9 +259,9 @@ func symmetricProduct(a []float64, n, m int, u, p []float64) {
 		})
 	}
 	wg.Wait()
-	copy(p, parts[0])
+	copy(p, parts[0][:m])
 	for _, q := range parts[1:] {
-		for r, v := range q {
+		for r, v := range q[:m] {
 			p[r] += v
 		}
 	}
